@@ -1,0 +1,494 @@
+"""Score built marts against the truth folder written by the data generator.
+
+Everything is counted inside DuckDB, so the scoring scales with the warehouse
+(customer pairwise F1 is contingency counting, ``sum C(n, 2)``, never a list of
+pairs). The warehouse is attached read-only into an in-memory DuckDB session; the
+truth CSVs are read there with ``all_varchar`` and joined against the marts.
+
+Each part of the result is ``{"score": float, "note": str | None, "metrics": {...}}``.
+``score`` is the part's headline in [0, 1] (F1, or 1 - the worst ARR error); a part
+whose mart or truth file is missing scores 0 with a note instead of crashing.
+
+Conventions (stated once, used everywhere):
+
+- ids and enums are compared as trimmed strings; ``exception_type``,
+  ``source_system``, ``entity``, ``billing_document_type``, ``status`` and
+  ``arr_source`` are also lower-cased;
+- links and exceptions are sets (a duplicated row counts once); quarantine is a
+  multiset (two quarantined rows under one key are two records);
+- precision with nothing predicted is 1 when there was nothing to find, else 0;
+  recall with nothing to find is 1 (vacuous); F1 is 0 when P + R = 0.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import duckdb
+
+WAREHOUSE = "wh"  # catalog alias of the attached warehouse
+
+# An ARR cell (month, customer group, source) is a mismatch beyond this absolute
+# difference in the reporting currency: cent rounding of many lines stays inside.
+DEFAULT_ARR_CELL_TOLERANCE = 1.0
+
+ARR_SOURCES = ("crm", "billing", "erp")
+
+TRUTH_FILES = {
+    "exceptions": "exceptions.csv",
+    "customers": "customer_groups.csv",
+    "contract_subscription": "contract_subscription_links.csv",
+    "invoice_document": "invoice_document_links.csv",
+    "receipt_document": "receipt_document_links.csv",
+    "quarantine": "quarantine.csv",
+    "arr": "arr_monthly.csv",
+}
+
+
+class PartUnavailable(Exception):
+    """A part cannot be scored yet (mart not built, truth file missing)."""
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    """Precision, recall and F1 from counts, with the module's empty-set conventions."""
+    tp, fp, fn = int(tp or 0), int(fp or 0), int(fn or 0)
+    predicted, actual = tp + fp, tp + fn
+    precision = tp / predicted if predicted else (1.0 if actual == 0 else 0.0)
+    recall = tp / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def _is_prf(value: Any) -> bool:
+    return isinstance(value, dict) and {"precision", "recall", "f1"} <= set(value)
+
+
+# --------------------------------------------------------------------------- session
+
+
+@dataclass
+class Session:
+    con: duckdb.DuckDBPyConnection
+    truth_dir: Path
+
+    def mart(self, name: str) -> str:
+        """Qualified name of a built mart, or PartUnavailable."""
+        found = self.con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_catalog = ? and table_schema = 'marts' and table_name = ?",
+            [WAREHOUSE, name],
+        ).fetchone()[0]
+        if not found:
+            raise PartUnavailable(f"mart marts.{name} not built yet")
+        return f'{WAREHOUSE}.marts."{name}"'
+
+    def truth(self, part: str) -> str:
+        """Name of a temp view over the truth CSV of a part, or PartUnavailable."""
+        filename = TRUTH_FILES[part]
+        path = self.truth_dir / filename
+        if not path.exists():
+            raise PartUnavailable(f"truth file {filename} missing in {self.truth_dir}")
+        view = f"truth_{part}"
+        literal = str(path).replace("'", "''")
+        self.con.execute(
+            f"create or replace temp view {view} as "
+            f"select * from read_csv('{literal}', header = true, all_varchar = true)"
+        )
+        return view
+
+    def one(self, sql: str) -> tuple:
+        return self.con.execute(sql).fetchone()
+
+
+def _open(truth_dir: Path, duckdb_path: Path) -> Session:
+    con = duckdb.connect()
+    literal = str(duckdb_path).replace("'", "''")
+    con.execute(f"attach '{literal}' as {WAREHOUSE} (read_only)")
+    return Session(con=con, truth_dir=truth_dir)
+
+
+def _set_counts(session: Session, truth_sql: str, pred_sql: str, cols: Iterable[str]) -> tuple[int, int, int]:
+    """(tp, fp, fn) of two relations treated as sets over ``cols``."""
+    cols = list(cols)
+    listed = ", ".join(cols)
+    on = " and ".join(f"t.{c} is not distinct from p.{c}" for c in cols)
+    return session.one(
+        f"""
+        with t as (select distinct {listed}, true as in_truth from ({truth_sql})),
+             p as (select distinct {listed}, true as in_pred from ({pred_sql}))
+        select count(*) filter (where in_truth and in_pred),
+               count(*) filter (where in_pred and in_truth is null),
+               count(*) filter (where in_truth and in_pred is null)
+        from t full outer join p on {on}
+        """
+    )
+
+
+def _clean(expr: str, lower: bool = False) -> str:
+    cleaned = f"nullif(trim(cast({expr} as varchar)), '')"
+    return f"lower({cleaned})" if lower else cleaned
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def score_exceptions(session: Session) -> dict:
+    truth = session.truth("exceptions")
+    mart = session.mart("reconciliation_exceptions")
+    cols = (
+        f"{_clean('exception_type', True)} as exception_type, "
+        f"{_clean('source_system', True)} as source_system, "
+        f"{_clean('source_record_id')} as source_record_id"
+    )
+    rows = session.con.execute(
+        f"""
+        with t as (select distinct {cols} from {truth}),
+             p as (select distinct {cols} from {mart})
+        select coalesce(t.exception_type, p.exception_type) as exception_type,
+               count(*) filter (where t.exception_type is not null and p.exception_type is not null) as tp,
+               count(*) filter (where t.exception_type is null) as fp,
+               count(*) filter (where p.exception_type is null) as fn
+        from t full outer join p
+          on t.exception_type = p.exception_type
+         and t.source_system is not distinct from p.source_system
+         and t.source_record_id is not distinct from p.source_record_id
+        group by 1 order by 1
+        """
+    ).fetchall()
+    by_type = {str(kind): prf(tp, fp, fn) for kind, tp, fp, fn in rows}
+    micro = prf(sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows))
+    return {"score": micro["f1"], "metrics": {"micro": micro, "by_type": by_type}}
+
+
+def score_customers(session: Session) -> dict:
+    """Pairwise F1 of the customer grouping by contingency counting."""
+    truth = session.truth("customers")
+    mart = session.mart("customer_xref")
+    truth_pairs, pred_pairs, tp, n_truth, n_pred, n_common = session.one(
+        f"""
+        with t as (
+            select distinct {_clean('source_system', True)} as source_system,
+                   {_clean('source_customer_id')} as source_customer_id,
+                   {_clean('group_id')} as label
+            from {truth}),
+        p as (
+            select distinct {_clean('source_system', True)} as source_system,
+                   {_clean('source_customer_id')} as source_customer_id,
+                   {_clean('customer_key')} as label
+            from {mart}),
+        both_sides as (
+            select t.label as t_label, p.label as p_label
+            from t join p using (source_system, source_customer_id)),
+        t_sizes as (select count(*)::hugeint as n from t group by label),
+        p_sizes as (select count(*)::hugeint as n from p group by label),
+        cells as (select count(*)::hugeint as n from both_sides group by t_label, p_label)
+        select
+            (select coalesce(sum(n * (n - 1) / 2), 0) from t_sizes),
+            (select coalesce(sum(n * (n - 1) / 2), 0) from p_sizes),
+            (select coalesce(sum(n * (n - 1) / 2), 0) from cells),
+            (select count(*) from t), (select count(*) from p), (select count(*) from both_sides)
+        """
+    )
+    counts = prf(int(tp), int(pred_pairs) - int(tp), int(truth_pairs) - int(tp))
+    notes = None
+    if n_common < n_truth:
+        notes = f"{n_truth - n_common} truth records absent from customer_xref (scored as singletons)"
+    return {
+        "score": counts["f1"],
+        "note": notes,
+        "metrics": {
+            "pairwise": counts,
+            "truth_records": int(n_truth),
+            "xref_records": int(n_pred),
+            "records_in_both": int(n_common),
+        },
+    }
+
+
+def score_contract_subscription(session: Session) -> dict:
+    truth = session.truth("contract_subscription")
+    mart = session.mart("contract_subscription_matches")
+    cols = f"{_clean('crm_contract_id')} as crm_contract_id, {_clean('subscription_id')} as subscription_id"
+    counts = prf(*_set_counts(
+        session, f"select {cols} from {truth}", f"select {cols} from {mart}",
+        ["crm_contract_id", "subscription_id"],
+    ))
+    return {"score": counts["f1"], "metrics": {"links": counts}}
+
+
+def score_invoice_document(session: Session) -> dict:
+    truth = session.truth("invoice_document")
+    mart = session.mart("invoice_matches")
+    cols = (
+        f"{_clean('billing_document_type', True)} as billing_document_type, "
+        f"{_clean('billing_document_id')} as billing_document_id, "
+        f"{_clean('erp_document_id')} as erp_document_id"
+    )
+    counts = prf(*_set_counts(
+        session, f"select {cols} from {truth}", f"select {cols} from {mart}",
+        ["billing_document_type", "billing_document_id", "erp_document_id"],
+    ))
+    return {"score": counts["f1"], "metrics": {"links": counts}}
+
+
+def score_receipt_document(session: Session) -> dict:
+    """Existing + proposed_auto applications against the truth; proposed_auto alone too."""
+    truth = session.truth("receipt_document")
+    mart = session.mart("payment_applications")
+    cols = f"{_clean('receipt_id')} as receipt_id, {_clean('erp_document_id')} as erp_document_id"
+    status = _clean("status", True)
+    truth_sql = f"select {cols} from {truth}"
+    counts = prf(*_set_counts(
+        session, truth_sql,
+        f"select {cols} from {mart} where {status} in ('existing', 'proposed_auto')",
+        ["receipt_id", "erp_document_id"],
+    ))
+    auto_tp, auto_fp, _ = _set_counts(
+        session, truth_sql, f"select {cols} from {mart} where {status} = 'proposed_auto'",
+        ["receipt_id", "erp_document_id"],
+    )
+    auto = prf(auto_tp, auto_fp, 0)
+    return {
+        "score": counts["f1"],
+        "metrics": {
+            "links": counts,
+            "proposed_auto_precision": auto["precision"],
+            "proposed_auto_rows": int(auto_tp + auto_fp),
+        },
+    }
+
+
+def score_quarantine(session: Session) -> dict:
+    """Multiset match on (source_system, entity, record_key)."""
+    truth = session.truth("quarantine")
+    mart = session.mart("quarantine_rows")
+    cols = (
+        f"{_clean('source_system', True)} as source_system, "
+        f"{_clean('entity', True)} as entity, "
+        f"{_clean('record_key')} as record_key"
+    )
+    numbered = (
+        "select *, row_number() over (partition by source_system, entity, record_key) as occurrence "
+        "from (select {cols} from {rel})"
+    )
+    tp, fp, fn = session.one(
+        f"""
+        with t as ({numbered.format(cols=cols, rel=truth)}),
+             p as ({numbered.format(cols=cols, rel=mart)})
+        select count(*) filter (where t.occurrence is not null and p.occurrence is not null),
+               count(*) filter (where t.occurrence is null),
+               count(*) filter (where p.occurrence is null)
+        from t full outer join p
+          on t.source_system is not distinct from p.source_system
+         and t.entity is not distinct from p.entity
+         and t.record_key is not distinct from p.record_key
+         and t.occurrence = p.occurrence
+        """
+    )
+    counts = prf(tp, fp, fn)
+    return {"score": counts["f1"], "metrics": {"rows": counts}}
+
+
+def _relative_error(pred: float, truth: float) -> float:
+    """|pred - truth| / |truth|; with a zero truth, 0 if pred is zero too, else 1."""
+    if truth == 0:
+        return 0.0 if abs(pred) < 1e-9 else 1.0
+    return abs(pred - truth) / abs(truth)
+
+
+def score_arr(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERANCE) -> dict:
+    truth = session.truth("arr")
+    mart = session.mart("arr_by_customer_month")
+    session.con.execute(
+        f"""
+        create or replace temp view arr_truth as
+        select cast(trim(month) as date) as month, {_clean('group_id')} as group_id,
+               {_clean('arr_source', True)} as arr_source,
+               coalesce(cast(nullif(trim(arr), '') as double), 0) as arr
+        from {truth}
+        """
+    )
+    session.con.execute(
+        f"""
+        create or replace temp view arr_pred as
+        select cast(month as date) as month, {_clean('customer_key')} as customer_key,
+               arr_source, coalesce(cast(arr as double), 0) as arr
+        from (select month, customer_key, 'crm' as arr_source, crm_arr as arr from {mart}
+              union all
+              select month, customer_key, 'billing', billing_arr from {mart}
+              union all
+              select month, customer_key, 'erp', erp_arr from {mart})
+        """
+    )
+    metrics: dict[str, Any] = {}
+    worst = 0.0
+    for source in ARR_SOURCES:
+        rows = session.con.execute(
+            """
+            with t as (select month, sum(arr) as arr from arr_truth where arr_source = ? group by 1),
+                 p as (select month, sum(arr) as arr from arr_pred where arr_source = ? group by 1)
+            select coalesce(p.arr, 0), coalesce(t.arr, 0)
+            from t full outer join p using (month)
+            """,
+            [source, source],
+        ).fetchall()
+        errors = [_relative_error(p, t) for p, t in rows]
+        max_err = max(errors) if errors else 0.0
+        metrics[source] = {
+            "months": len(errors),
+            "max_rel_error": max_err,
+            "mean_rel_error": sum(errors) / len(errors) if errors else 0.0,
+        }
+        worst = max(worst, max_err)
+
+    note = None
+    try:
+        xref = session.mart("customer_xref")
+        groups = session.truth("customers")
+        session.con.execute(
+            f"""
+            create or replace temp view arr_key_group as
+            with votes as (
+                select {_clean('x.customer_key')} as customer_key, {_clean('g.group_id')} as group_id,
+                       count(*) as n
+                from {xref} x join {groups} g
+                  on {_clean('x.source_system', True)} = {_clean('g.source_system', True)}
+                 and {_clean('x.source_customer_id')} = {_clean('g.source_customer_id')}
+                group by 1, 2)
+            select customer_key, group_id from votes
+            qualify row_number() over (partition by customer_key order by n desc, group_id) = 1
+            """
+        )
+        mismatched, compared = session.one(
+            f"""
+            with p as (
+                select month, coalesce(k.group_id, 'unmapped:' || p.customer_key) as group_id,
+                       arr_source, sum(arr) as arr
+                from arr_pred p left join arr_key_group k using (customer_key)
+                group by all),
+            t as (select month, group_id, arr_source, sum(arr) as arr from arr_truth group by all),
+            cells as (
+                select coalesce(p.arr, 0) as p_arr, coalesce(t.arr, 0) as t_arr
+                from t full outer join p using (month, group_id, arr_source))
+            select count(*) filter (where abs(p_arr - t_arr) > {float(cell_tolerance)}),
+                   count(*) filter (where p_arr <> 0 or t_arr <> 0)
+            from cells
+            """
+        )
+        metrics["customer_month_mismatches"] = int(mismatched)
+        metrics["customer_month_cells"] = int(compared)
+        metrics["customer_month_tolerance"] = float(cell_tolerance)
+    except PartUnavailable as exc:
+        note = f"customer-month mismatches not scored: {exc}"
+    return {"score": max(0.0, 1.0 - min(1.0, worst)), "note": note, "metrics": metrics}
+
+
+PARTS: dict[str, Callable[[Session], dict]] = {
+    "exceptions": score_exceptions,
+    "customers": score_customers,
+    "contract_subscription": score_contract_subscription,
+    "invoice_document": score_invoice_document,
+    "receipt_document": score_receipt_document,
+    "quarantine": score_quarantine,
+    "arr": score_arr,
+}
+
+
+# --------------------------------------------------------------------------- api
+
+
+def evaluate(
+    truth_dir: str | Path,
+    duckdb_path: str | Path,
+    progress: Callable | None = None,
+    arr_tolerance: float = DEFAULT_ARR_CELL_TOLERANCE,
+) -> dict:
+    """Score every part; returns ``{part: {"score", "note", "metrics"}}`` plus ``meta``.
+
+    ``progress`` may wrap the iterable of part names (e.g. ``tqdm``).
+    Raises FileNotFoundError when the truth folder or the DuckDB file is missing.
+    """
+    truth_dir, duckdb_path = Path(truth_dir), Path(duckdb_path)
+    if not truth_dir.is_dir():
+        raise FileNotFoundError(f"truth folder not found: {truth_dir}")
+    if not duckdb_path.exists():
+        raise FileNotFoundError(f"DuckDB file not found: {duckdb_path}")
+    manifest_path = truth_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+
+    session = _open(truth_dir, duckdb_path)
+    results: dict[str, Any] = {}
+    names = list(PARTS)
+    try:
+        for name in progress(names) if progress else names:
+            try:
+                options = {"cell_tolerance": arr_tolerance} if name == "arr" else {}
+                part = PARTS[name](session, **options)
+            except PartUnavailable as exc:
+                part = {"score": 0.0, "note": str(exc), "metrics": {}}
+            except duckdb.Error as exc:  # a mart with missing/renamed columns, bad truth...
+                first_line = str(exc).strip().splitlines()[0]
+                part = {"score": 0.0, "note": f"could not score: {first_line}", "metrics": {}}
+            part.setdefault("note", None)
+            results[name] = {"score": part["score"], "note": part["note"], "metrics": part["metrics"]}
+    finally:
+        session.con.close()
+    results["meta"] = {
+        "truth_dir": str(truth_dir),
+        "duckdb_path": str(duckdb_path),
+        "manifest": manifest,
+    }
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _fmt(value: Any) -> str:
+    if _is_prf(value):
+        return (
+            f"P {value['precision']:.4f}  R {value['recall']:.4f}  F1 {value['f1']:.4f}  "
+            f"(tp {value['tp']}, fp {value['fp']}, fn {value['fn']})"
+        )
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _flatten(prefix: str, metrics: dict) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in metrics.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and not _is_prf(value):
+            rows.extend(_flatten(name, value))
+        else:
+            rows.append((name, _fmt(value)))
+    return rows
+
+
+def report_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    """(part, metric, value, note) rows, the score first for each part."""
+    rows = []
+    for part, result in results.items():
+        if part == "meta":
+            continue
+        rows.append((part, "score", _fmt(float(result["score"])), result.get("note") or ""))
+        rows.extend((part, metric, value, "") for metric, value in _flatten("", result["metrics"]))
+    return rows
+
+
+def format_report(results: dict) -> str:
+    header = ("part", "metric", "value", "note")
+    rows = [header] + report_rows(results)
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row[:3])) + "  " + row[3])
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 4)
+    return "\n".join(line.rstrip() for line in lines)
