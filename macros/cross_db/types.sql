@@ -1,0 +1,22 @@
+{#- Exact types of the project, one place. Money is decimal, never float. -#}
+{% macro type_money() %}decimal(18, 2){% endmacro %}
+{% macro type_quantity() %}decimal(18, 4){% endmacro %}
+{% macro type_percent() %}decimal(9, 4){% endmacro %}
+{% macro type_fx_rate() %}decimal(18, 8){% endmacro %}
+
+{#- The staged type of a landing column: the contract's type, with decimals split by
+    what they measure. -#}
+{% macro landing_column_sql_type(col) -%}
+    {%- if col.type == 'decimal' -%}
+        {%- if col.name == 'quantity' -%}{{ type_quantity() }}
+        {%- elif col.name == 'discount_pct' -%}{{ type_percent() }}
+        {%- elif col.name == 'rate_to_reporting' -%}{{ type_fx_rate() }}
+        {%- else -%}{{ type_money() }}
+        {%- endif -%}
+    {%- elif col.type == 'date' -%}date
+    {%- elif col.type == 'timestamp' -%}timestamp
+    {%- elif col.type == 'boolean' -%}boolean
+    {%- elif col.type == 'integer' -%}{{ dbt.type_int() }}
+    {%- else -%}{{ dbt.type_string() }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,130 @@
+{#- Expose every landing entity as a view `landing.<system>__<entity>` holding exactly
+    the contract's columns as text, read by header name (order free, extras ignored,
+    a UTF-8 BOM tolerated). Runs at run start: every missing file or required column
+    is reported at once, by name, before any model builds. -#}
+{% macro create_landing_views() %}
+    {%- if execute -%}
+        {%- set landing_dir = var('landing_dir') | string | trim -%}
+        {%- set problems = [] -%}
+        {%- set plans = [] -%}
+        {%- do adapter.dispatch('create_landing_schema', 'recon')() -%}
+        {%- for ent in landing_contract() -%}
+            {%- set file = adapter.dispatch('locate_landing_file', 'recon')(landing_dir, ent) -%}
+            {%- if file is none -%}
+                {%- do problems.append(
+                    'missing landing file ' ~ landing_dir ~ '/' ~ ent.system ~ '/' ~ ent.entity
+                    ~ '.csv (or .parquet)') -%}
+            {%- else -%}
+                {%- set reader = adapter.dispatch('landing_file_reader', 'recon')(file, ent) -%}
+                {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names -%}
+                {%- set plan = landing_select_list(ent, header, file.path, problems) -%}
+                {%- do plans.append({'ent': ent, 'reader': reader, 'select_list': plan, 'path': file.path}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if problems | length > 0 -%}
+            {{ exceptions.raise_compiler_error(
+                'The landing data does not match ../shared/contract/landing.yml (landing_dir='
+                ~ landing_dir ~ '):\n  - ' ~ (problems | join('\n  - '))) }}
+        {%- endif -%}
+        {%- for plan in plans -%}
+            {%- do run_query(
+                'create or replace view ' ~ landing_relation_name(plan.ent)
+                ~ ' as select ' ~ plan.select_list ~ ' from ' ~ plan.reader) -%}
+        {%- endfor -%}
+        {{- log('landing: ' ~ plans | length ~ ' entities read from ' ~ landing_dir, info=true) -}}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro landing_relation_name(ent) -%}
+    landing.{{ ent.system }}__{{ ent.entity }}
+{%- endmacro %}
+
+
+{#- Map the contract's columns onto the file's header by normalised name. A missing
+    required column is a problem; a missing nullable column reads as null. -#}
+{% macro landing_select_list(ent, header, path, problems) %}
+    {%- set by_name = {} -%}
+    {%- for actual in header -%}
+        {%- do by_name.update({normalise_header_name(actual): actual}) -%}
+    {%- endfor -%}
+    {%- set exprs = [] -%}
+    {%- for col in ent.columns -%}
+        {%- if col.name in by_name -%}
+            {%- do exprs.append('cast(' ~ adapter.quote(by_name[col.name]) ~ ' as '
+                ~ dbt.type_string() ~ ') as ' ~ col.name) -%}
+        {%- elif col.nullable -%}
+            {%- do log('landing: ' ~ path ~ ' has no column ' ~ col.name ~ ' (nullable): read as null', info=true) -%}
+            {%- do exprs.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ col.name) -%}
+        {%- else -%}
+            {%- do problems.append(path ~ ' is missing required column ' ~ col.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(exprs | join(', ')) -}}
+{% endmacro %}
+
+
+{% macro normalise_header_name(name) -%}
+    {{- modules.re.sub('^[\\s\\ufeff"]+|[\\s"]+$', '', name | string) | lower -}}
+{%- endmacro %}
+
+
+{% macro sql_string_literal(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+
+{# ---- DuckDB: files are read in place ------------------------------------------ #}
+
+{% macro default__create_landing_schema() %}
+    {%- do run_query('create schema if not exists landing') -%}
+{% endmacro %}
+
+{% macro default__locate_landing_file(landing_dir, ent) %}
+    {%- for fmt in ['csv', 'parquet'] -%}
+        {%- set path = landing_dir ~ '/' ~ ent.system ~ '/' ~ ent.entity ~ '.' ~ fmt -%}
+        {%- set found = run_query('select count(*) from glob(' ~ sql_string_literal(path) ~ ')').columns[0].values()[0] -%}
+        {%- if found > 0 -%}
+            {{- return({'path': path, 'format': fmt}) -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(none) -}}
+{% endmacro %}
+
+{% macro default__landing_file_reader(file, ent) %}
+    {%- if file.format == 'csv' -%}
+        {{- return("read_csv(" ~ sql_string_literal(file.path) ~ ", header = true, all_varchar = true, "
+            ~ "delim = ',', quote = '\"', escape = '\"')") -}}
+    {%- else -%}
+        {{- return('read_parquet(' ~ sql_string_literal(file.path) ~ ')') -}}
+    {%- endif -%}
+{% endmacro %}
+
+
+{# ---- Spark: each file becomes an external table, then a view over it ---------- #}
+
+{% macro spark__create_landing_schema() %}
+    {%- do run_query('create database if not exists landing') -%}
+{% endmacro %}
+
+{#- Spark SQL cannot test a path for existence: the format comes from var
+    `landing_format`, and a missing file fails when its table is created, with
+    Spark's message naming the path. -#}
+{% macro spark__locate_landing_file(landing_dir, ent) %}
+    {%- set fmt = var('landing_format', 'csv') -%}
+    {{- return({'path': landing_dir ~ '/' ~ ent.system ~ '/' ~ ent.entity ~ '.' ~ fmt, 'format': fmt}) -}}
+{% endmacro %}
+
+{% macro spark__landing_file_reader(file, ent) %}
+    {%- set table = 'landing.' ~ ent.system ~ '__' ~ ent.entity ~ '__file' -%}
+    {%- do run_query('drop table if exists ' ~ table) -%}
+    {%- if file.format == 'csv' -%}
+        {%- do run_query('create table ' ~ table ~ ' using csv options (path '
+            ~ sql_string_literal(file.path) ~ ", header 'true', inferSchema 'false', "
+            ~ "quote '\"', escape '\"', multiLine 'true', encoding 'UTF-8')") -%}
+    {%- else -%}
+        {%- do run_query('create table ' ~ table ~ ' using parquet options (path '
+            ~ sql_string_literal(file.path) ~ ')') -%}
+    {%- endif -%}
+    {{- return(table) -}}
+{% endmacro %}

@@ -1,0 +1,211 @@
+{#- The body of a `base_<system>__<entity>` model: every landing row, typed as the
+    contract says, with `_quarantine_reason` null when the row keeps the contract and
+    otherwise every reason it breaks it, so that staging and quarantine split one set
+    of rows and nothing is lost between them. -#}
+{% macro check_landing_rows(system, entity_name) %}
+{%- set ent = landing_entity(system, entity_name) -%}
+{%- set key_columns = ent.columns | selectattr('key') | map(attribute='name') | list -%}
+{%- set has_currency = ent.columns | selectattr('name', 'equalto', 'currency') | list | length > 0 -%}
+
+with landing as (
+
+    select * from {{ source('landing', system ~ '__' ~ entity_name) }}
+
+),
+
+{% if has_currency -%}
+currency_codes as (
+
+    select currency_code from {{ ref('iso_currencies') }}
+
+),
+
+{% endif -%}
+cleaned as (
+    -- stray whitespace is not an error: trim, and an empty field is null
+    select
+        {{ landing_raw_values(ent) }} as _raw_values,
+        {%- for col in ent.columns %}
+        nullif(trim({{ col.name }}), '') as {{ col.name }}__text{{ ',' if not loop.last }}
+        {%- endfor %}
+    from landing
+
+),
+
+typed as (
+
+    select
+        cleaned.*,
+        {%- for col in ent.columns %}
+        {{ landing_typed_value(col) }} as {{ col.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from cleaned
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ landing_record_key(key_columns) }} as _record_key,
+        {{ dbt.hash(landing_row_fingerprint(ent)) }} as _row_hash,
+        {%- for col in ent.columns %}
+        {{ landing_value_problem(col) }} as {{ col.name }}__problem,
+        {%- endfor %}
+        {%- if has_currency %}
+        case
+            when typed.currency is not null and currency_codes.currency_code is null
+                then {{ dbt.concat(["'currency: unknown currency code '''", 'typed.currency', "''''"]) }}
+        end as _currency_problem
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as _currency_problem
+        {%- endif %}
+    from typed
+    {%- if has_currency %}
+    left join currency_codes
+        on typed.currency = currency_codes.currency_code
+    {%- endif %}
+
+),
+
+keyed as (
+    -- two different rows under one key: nobody can tell which is right, so every
+    -- row of that key is quarantined; identical copies keep one row staged
+    select
+        checked.*,
+        count(*) over (partition by _record_key) as _rows_with_key,
+        min(_row_hash) over (partition by _record_key) as _min_row_hash,
+        max(_row_hash) over (partition by _record_key) as _max_row_hash,
+        row_number() over (
+            partition by _record_key, _row_hash order by _raw_values
+        ) as _copy_number
+    from checked
+
+),
+
+final as (
+
+    select
+        {%- for col in ent.columns %}
+        {{ col.name }},
+        {%- endfor %}
+        _record_key,
+        _raw_values,
+        nullif(concat_ws(
+            '; ',
+            {%- for col in ent.columns %}
+            {{ col.name }}__problem,
+            {%- endfor %}
+            _currency_problem,
+            case
+                when _record_key is null then null
+                when _min_row_hash <> _max_row_hash
+                    then {{ dbt.concat([
+                        "'duplicate key: '",
+                        dbt.cast('_rows_with_key', dbt.type_string()),
+                        "' different rows share " ~ key_columns | join('|') ~ " '''",
+                        '_record_key', "''''"]) }}
+                when _copy_number > 1
+                    then {{ dbt.concat([
+                        "'exact duplicate: an identical row with " ~ key_columns | join('|') ~ " '''",
+                        '_record_key', "''' is already staged'"]) }}
+            end
+        ), '') as _quarantine_reason
+    from keyed
+
+)
+
+select * from final
+{% endmacro %}
+
+
+{% macro landing_entity(system, entity_name) %}
+    {%- for ent in landing_contract() -%}
+        {%- if ent.system == system and ent.entity == entity_name -%}
+            {{- return(ent) -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- exceptions.raise_compiler_error(system ~ '/' ~ entity_name ~ ' is not an entity of landing.yml') -}}
+{% endmacro %}
+
+
+{#- `col=value | col=value ...` exactly as the file held them, for the quarantine. -#}
+{% macro landing_raw_values(ent) -%}
+    concat_ws(' | '
+    {%- for col in ent.columns -%}
+        , {{ dbt.concat(["'" ~ col.name ~ "='", 'coalesce(' ~ col.name ~ ", '')"]) }}
+    {%- endfor -%}
+    )
+{%- endmacro %}
+
+
+{% macro landing_record_key(key_columns) -%}
+    {%- if key_columns | length == 1 -%}
+        {{ key_columns[0] }}__text
+    {%- else -%}
+        nullif(concat_ws('|'{% for k in key_columns %}, {{ k }}__text{% endfor %}), '')
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- What makes two rows "the same row": every cleaned value, nulls marked. -#}
+{% macro landing_row_fingerprint(ent) -%}
+    concat_ws(chr(31){% for col in ent.columns %}, coalesce({{ col.name }}__text, chr(30)){% endfor %})
+{%- endmacro %}
+
+
+{% macro landing_typed_value(col) -%}
+    {%- set text = col.name ~ '__text' -%}
+    {%- set sql_type = landing_column_sql_type(col) -%}
+    {%- if col.type == 'string' and col.enum | length > 0 -%}
+        lower({{ text }})
+    {%- elif col.type == 'string' and col.name == 'currency' -%}
+        upper({{ text }})
+    {%- elif col.type == 'string' -%}
+        {{ text }}
+    {%- elif col.type == 'boolean' -%}
+        case lower({{ text }}) when 'true' then true when 'false' then false end
+    {%- elif col.type == 'date' -%}
+        {#- the contract's dates are YYYY-MM-DD: the length check keeps both engines
+            from accepting shorter forms differently -#}
+        case when length({{ text }}) = 10 then {{ try_cast(text, 'date') }} end
+    {%- else -%}
+        {{ try_cast(text, sql_type) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Why one value breaks the contract, or null. -#}
+{% macro landing_value_problem(col) -%}
+    {%- set text = col.name ~ '__text' -%}
+    {%- set expected = {
+        'date': 'is not a date (YYYY-MM-DD)',
+        'timestamp': 'is not a timestamp (ISO 8601)',
+        'decimal': 'is not a number',
+        'integer': 'is not an integer',
+        'boolean': 'is not a boolean (true/false)'} -%}
+    {%- set checks = [] -%}
+    {%- if col.key -%}
+        {%- do checks.append("when " ~ text ~ " is null then '" ~ col.name ~ ": null key'") -%}
+    {%- elif not col.nullable -%}
+        {%- do checks.append("when " ~ text ~ " is null then '" ~ col.name ~ ": missing value'") -%}
+    {%- endif -%}
+    {%- if col.type in expected -%}
+        {%- do checks.append("when " ~ text ~ " is not null and " ~ col.name ~ " is null then "
+            ~ dbt.concat(["'" ~ col.name ~ ": '''", text, "''' " ~ expected[col.type] ~ "'"])) -%}
+    {%- endif -%}
+    {%- if col.enum | length > 0 -%}
+        {%- do checks.append("when " ~ col.name ~ " not in ('" ~ col.enum | join("', '") ~ "') then "
+            ~ dbt.concat(["'" ~ col.name ~ ": unknown value '''", text,
+                "''' (expected one of " ~ col.enum | join(', ') ~ ")'"])) -%}
+    {%- endif -%}
+    {%- if col.name == 'quantity' -%}
+        {%- do checks.append("when " ~ col.name ~ " < 0 then "
+            ~ dbt.concat(["'quantity: negative quantity '", text])) -%}
+    {%- endif -%}
+    {%- if checks | length == 0 -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+        case {{ checks | join(' ') }} end
+    {%- endif -%}
+{%- endmacro %}
