@@ -4,6 +4,13 @@ Data access: a Great Expectations 1.x **SQL datasource** on the DuckDB file thro
 duckdb-engine (``duckdb:///<path>``, opened read-only), in an ephemeral context, so
 the expectations run as SQL inside DuckDB; nothing is loaded into pandas.
 
+One wrinkle, handled by ``_ReadOnlyDuckDBDialect``: GE fetches a query's rows after
+handing the connection back to the pool, and SQLAlchemy's rollback on check-in runs
+on the very DuckDB connection that holds the pending result, which empties it (every
+metric then fails with "list index out of range"). Our connection is read-only, so
+there is nothing to roll back: the dialect runs in plain autocommit (no begin,
+commit or rollback).
+
 Checks are organised as a registry of suites. A suite is a function returning a list
 of :class:`Check` (a table or a query, and the expectations to run on it); register
 it with ``@suite("name")``. Later work adds cross-mart coherence the same way::
@@ -29,6 +36,7 @@ import duckdb
 from rectools.contract import PROJECT_ROOT, landing_entities
 
 DEFAULT_DOCS_DIR = PROJECT_ROOT / "ge_data_docs"
+DIALECT = "duckdb.rectools_readonly"  # registered below, used as duckdb+rectools_readonly://
 DOCS_SITE = "ge_data_docs"
 
 
@@ -172,6 +180,31 @@ class RunResult:
         return [o for o in self.outcomes if not o.success]
 
 
+def _register_dialect() -> None:
+    from duckdb_engine import Dialect
+    from sqlalchemy.dialects import registry
+
+    class ReadOnlyDuckDBDialect(Dialect):
+        """duckdb-engine in plain autocommit: no begin, commit or rollback statements.
+
+        A rollback would wipe a pending result; read-only, there is nothing to undo.
+        """
+
+        supports_statement_cache = False
+
+        def do_begin(self, dbapi_connection) -> None:
+            pass
+
+        def do_commit(self, dbapi_connection) -> None:
+            pass
+
+        def do_rollback(self, dbapi_connection) -> None:
+            pass
+
+    globals()["_ReadOnlyDuckDBDialect"] = ReadOnlyDuckDBDialect
+    registry.register(DIALECT, __name__, "_ReadOnlyDuckDBDialect")
+
+
 def _existing_relations(duckdb_path: Path) -> set[str]:
     try:
         con = duckdb.connect(str(duckdb_path), read_only=True)
@@ -203,10 +236,13 @@ def _target(kwargs: dict) -> str:
 
 
 def _detail(result) -> str:
-    info = result.exception_info or {}
-    if info.get("raised_exception"):
-        message = str(info.get("exception_message") or "").strip().splitlines()
-        return "error: " + (message[0] if message else "expectation raised")
+    infos = result.exception_info or {}
+    if "raised_exception" in infos:  # flat form
+        infos = {"": infos}
+    for info in infos.values():
+        if isinstance(info, dict) and info.get("raised_exception"):
+            message = str(info.get("exception_message") or "").strip().splitlines()
+            return "error: " + (message[0] if message else "expectation raised")
     res = result.result or {}
     if result.success:
         return ""
@@ -239,11 +275,12 @@ def run_checks(
     from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    _register_dialect()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     datasource = context.data_sources.add_sql(
         "warehouse",
-        connection_string=f"duckdb:///{duckdb_path}",
+        connection_string=f"duckdb+rectools_readonly:///{duckdb_path}",
         kwargs={"connect_args": {"read_only": True}},
     )
     definitions, asset_suite = [], {}
