@@ -27,6 +27,7 @@ checkpoint that also writes data docs.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -286,7 +287,9 @@ def run_checks(
     definitions, asset_suite = [], {}
     for suite_name, check in checks:
         if check.table:
-            asset = datasource.add_table_asset(check.asset, table_name=check.table[1], schema_name=check.table[0])
+            with warnings.catch_warnings():  # schema per asset is what we need on one DuckDB file
+                warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
+                asset = datasource.add_table_asset(check.asset, table_name=check.table[1], schema_name=check.table[0])
         else:
             asset = datasource.add_query_asset(check.asset, query=check.query)
         expectation_suite = context.suites.add(gx.ExpectationSuite(name=f"{suite_name}.{check.asset}"))

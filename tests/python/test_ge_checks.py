@@ -1,0 +1,143 @@
+"""The Great Expectations runner on tiny hand-made warehouses.
+
+The entity list is cut to two entities (a single key and fx_rates' compound key)
+to keep GE fast; every case below builds its own DuckDB file in tmp_path.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from rectools import ge_checks  # noqa: E402
+from rectools.contract import entity  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import run_ge  # noqa: E402  (scripts/run_ge.py)
+
+ACCOUNTS = [("A1", "Acme"), ("A2", "Beta"), ("A3", "Gamma")]
+FX = [("2025-01-01", "EUR", "1.1"), ("2025-01-01", "GBP", "1.3"), ("2025-01-02", "EUR", "1.2")]
+
+
+@pytest.fixture(autouse=True)
+def two_entities(monkeypatch):
+    monkeypatch.setattr(
+        ge_checks, "_entities", lambda: (entity("crm", "accounts"), entity("reference", "fx_rates"))
+    )
+
+
+def build(path: Path, staged_accounts=ACCOUNTS, staged_fx=FX, quarantined=(), drop=None) -> Path:
+    """Landing holds ACCOUNTS and FX; staging what the test says; quarantine the rest."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema landing; create schema staging; create schema marts")
+    con.execute("create table landing.raw_accounts (account_id varchar, account_name varchar)")
+    con.executemany("insert into landing.raw_accounts values (?, ?)", ACCOUNTS)
+    con.execute("create view landing.crm__accounts as select * from landing.raw_accounts")
+    con.execute("create table landing.reference__fx_rates (rate_date varchar, currency varchar, rate_to_reporting varchar)")
+    con.executemany("insert into landing.reference__fx_rates values (?, ?, ?)", FX)
+    con.execute("create table staging.stg_crm__accounts (account_id varchar, account_name varchar)")
+    if staged_accounts:
+        con.executemany("insert into staging.stg_crm__accounts values (?, ?)", staged_accounts)
+    con.execute("create table staging.stg_reference__fx_rates (rate_date date, currency varchar, rate_to_reporting decimal(18, 8))")
+    if staged_fx:
+        con.executemany("insert into staging.stg_reference__fx_rates values (?, ?, ?)", staged_fx)
+    con.execute(
+        "create table marts.quarantine_rows (source_system varchar, entity varchar, record_key varchar, "
+        "raw_values varchar, quarantine_reason varchar)"
+    )
+    if quarantined:
+        con.executemany("insert into marts.quarantine_rows values (?, ?, ?, '{}', 'test')", quarantined)
+    if drop:
+        con.execute(f"drop {drop}")
+    con.close()
+    return path
+
+
+def failing(result) -> set[tuple[str, str, str]]:
+    return {(o.asset, o.expectation, o.target) for o in result.failed}
+
+
+def test_coherent_warehouse_passes_and_writes_docs(tmp_path, capsys):
+    db = build(tmp_path / "ok.duckdb")
+    docs = tmp_path / "docs"
+    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(docs)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert (docs / "index.html").exists()
+    assert f"data docs: {docs.resolve() / 'index.html'}" in out
+    # 2 entities x (not-null per key column + uniqueness) + 2 row-conservation pairs
+    assert "7/7 expectations passed" in out
+    assert "FAIL" not in out
+
+
+def test_duplicated_staged_key_fails(tmp_path, capsys):
+    # A2 staged twice and quarantined never: uniqueness fails, and so does the count (4 vs 3)
+    db = build(tmp_path / "dup.duckdb", staged_accounts=ACCOUNTS + [("A2", "Beta")])
+    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(tmp_path / "docs")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "expect_column_values_to_be_unique(account_id)" in captured.err
+    assert "FAIL    staging_keys" in captured.out
+
+
+def test_duplicated_compound_key_and_null_key_fail(tmp_path):
+    fx = [FX[0], FX[1], (None, "EUR", "1.2")]  # third row loses its date...
+    db = build(tmp_path / "fx.duckdb", staged_fx=fx + [FX[0]])  # ...and one row is doubled
+    result = ge_checks.run_checks(db, docs_dir=None)
+    assert failing(result) == {
+        ("stg_reference__fx_rates", "expect_column_values_to_not_be_null", "rate_date"),
+        ("stg_reference__fx_rates", "expect_compound_columns_to_be_unique", "rate_date+currency"),
+        ("row_counts_by_entity", "expect_column_pair_values_to_be_equal",
+         "reference__fx_rates__landing_rows = reference__fx_rates__staged_plus_quarantined"),
+    }
+
+
+def test_lost_row_fails(tmp_path):
+    # landing 3 accounts, staged 1, quarantined 1: one row vanished
+    db = build(
+        tmp_path / "lost.duckdb",
+        staged_accounts=ACCOUNTS[:1],
+        quarantined=[("crm", "accounts", "A2"), ("reference", "fx_rates", "2025-01-09|EUR")],
+    )
+    result = ge_checks.run_checks(db, docs_dir=None)
+    assert not result.success
+    assert failing(result) == {
+        ("row_counts_by_entity", "expect_column_pair_values_to_be_equal",
+         "crm__accounts__landing_rows = crm__accounts__staged_plus_quarantined"),
+        # the stray fx quarantine row makes fx 3 landing vs 4 staged + quarantined
+        ("row_counts_by_entity", "expect_column_pair_values_to_be_equal",
+         "reference__fx_rates__landing_rows = reference__fx_rates__staged_plus_quarantined"),
+    }
+
+
+def test_quarantined_rows_complete_the_count(tmp_path):
+    db = build(
+        tmp_path / "q.duckdb",
+        staged_accounts=ACCOUNTS[:1],
+        quarantined=[("CRM", "accounts", "A2"), ("crm", "crm__accounts", None)],  # both spellings count
+    )
+    assert ge_checks.run_checks(db, docs_dir=None).success
+
+
+def test_missing_duckdb_file_is_usage_error(tmp_path, capsys):
+    code = run_ge.main(["--duckdb", str(tmp_path / "absent.duckdb"), "--docs-dir", str(tmp_path / "d")])
+    assert code == 2
+    assert "DuckDB file not found" in capsys.readouterr().err
+
+
+def test_missing_table_is_usage_error(tmp_path, capsys):
+    db = build(tmp_path / "partial.duckdb", drop="table staging.stg_reference__fx_rates")
+    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(tmp_path / "d")])
+    assert code == 2
+    assert "staging.stg_reference__fx_rates" in capsys.readouterr().err
+
+
+def test_suites_form_a_registry():
+    assert list(ge_checks.SUITES)[:2] == ["staging_keys", "row_conservation"]
+    with pytest.raises(ge_checks.UsageError, match="unknown suite"):
+        ge_checks.collect_checks(["nope"])
