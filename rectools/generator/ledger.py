@@ -279,6 +279,10 @@ class Ledger:
             return
         inv0 = parts[0][0]
         cust = inv0.customer
+        total = sum(a for _, a in parts)
+        if any(rc.amount == total and rc.reference == ref and rc.currency == inv0.currency
+               and abs((rc.value_date - value).days) <= 3 for rc in self.receipts):
+            ref = inv0.number  # two same-looking transfers days apart would read as a duplicate payment
         if record_billing:
             for inv, amount in parts:
                 link = inv if (method != "bank_transfer" or rng.random() < 0.7 or grouped) else None
