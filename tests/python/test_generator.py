@@ -201,6 +201,13 @@ def test_oracle_finds_exactly_the_injected_exceptions(data):
     assert expected - found == set(), sorted(expected - found)[:10]
 
 
+def test_oracle_with_a_mid_month_as_of_date(tmp_path):
+    as_of = dt.date(2025, 3, 14)
+    generate(GeneratorConfig(groups=200, seed=11, out=tmp_path, progress=False, as_of_date=as_of))
+    expected = {(r["exception_type"], r["source_system"], r["source_record_id"]) for r in truth(tmp_path, "exceptions")}
+    assert Oracle(tmp_path, as_of).exceptions() == expected
+
+
 # ---------------------------------------------------------------- the oracle
 def clean(rows, key, quarantined):
     out = {}
@@ -228,7 +235,8 @@ def norm_tax(t):
 class Oracle:
     """Recomputes exceptions from landing + truth links, by the contract's rules."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, as_of: dt.date = AS_OF):
+        self.as_of = as_of
         q = {r["record_key"] for r in truth(out, "quarantine")}
         self.out = out
         L = lambda s, e, k: clean(read(out, s, e), k, q)  # noqa: E731
@@ -282,7 +290,7 @@ class Oracle:
         for cid, c in self.contracts.items():
             st = c["status"].lower()
             sid = self.link.get(cid)
-            if st == "activated" and sid is None and (AS_OF - day(c["start_date"])).days >= 7:
+            if st == "activated" and sid is None and (self.as_of - day(c["start_date"])).days >= 7:
                 add("contract_not_billed", "crm", cid)
             if sid is None:
                 continue
@@ -294,17 +302,17 @@ class Oracle:
                     s["billing_interval"].strip().lower() != freq[c["billing_frequency"].lower()]:
                 add("term_mismatch", "crm", cid)
             n = ppy[s["billing_interval"].strip().lower()]
-            items = [i for i in self.items_of[sid] if active(i, AS_OF)]
+            items = [i for i in self.items_of[sid] if active(i, self.as_of)]
             for ln in self.lines_of[cid]:
                 lid = ln["contract_line_id"]
-                if not active(ln, AS_OF):
+                if not active(ln, self.as_of):
                     continue
                 match = [i for i in items if i["product_code"] == self.pmap[ln["product_code"]]]
                 if not match or Decimal(match[0]["quantity"]) != Decimal(ln["quantity"]):
                     add("quantity_mismatch", "crm", lid)
                 elif abs(Decimal(match[0]["unit_amount"]) * n - Decimal(ln["net_unit_price"])) > Decimal("0.05") * n:
                     add("price_mismatch", "crm", lid)
-            if c["auto_renew"].lower() == "true" and day(c["end_date"]) < AS_OF and \
+            if c["auto_renew"].lower() == "true" and day(c["end_date"]) < self.as_of and \
                     cid not in self.renewed and \
                     any(i["period_start"] and day(i["period_start"]) > day(c["end_date"])
                         for i in self.invoices_of[sid]):
@@ -321,7 +329,7 @@ class Oracle:
                     continue
                 docs = [self.docs[d] for d in self.doc_links.get(bid, [])]
                 if not docs:
-                    if (AS_OF - day(b["issue_date"])).days >= 5:
+                    if (self.as_of - day(b["issue_date"])).days >= 5:
                         add("invoice_not_posted" if kind == "invoice" else "credit_note_not_posted", "billing", bid)
                     continue
                 if any(Decimal(d["gross_amount"]) != Decimal(b["total"]) for d in docs):
@@ -337,7 +345,7 @@ class Oracle:
                     applied = sum(self.applied[d["document_id"]] for d in docs)
                     if applied != Decimal(b["amount_paid"]):
                         add("paid_status_mismatch", "billing", bid)
-                    if b["period_end"] and day(b["period_end"]) < AS_OF.replace(day=1):
+                    if b["period_end"] and day(b["period_end"]) < self.as_of.replace(day=1):
                         for d in docs:
                             if self.revenue[d["document_id"]] < Decimal(d["net_amount"]):
                                 add("revenue_not_recognized", "billing", bid)
