@@ -107,12 +107,25 @@
     {%- do run_query('create database if not exists landing') -%}
 {% endmacro %}
 
-{#- Spark SQL cannot test a path for existence: the format comes from var
-    `landing_format`, and a missing file fails when its table is created, with
-    Spark's message naming the path. -#}
+{#- Spark SQL has no file test: the landing folder is listed through the binaryFile
+    source (paths only, contents are not read), then looked up like DuckDB's glob.
+    Relative folders resolve from the directory dbt runs in, as on DuckDB. -#}
 {% macro spark__locate_landing_file(landing_dir, ent) %}
-    {%- set fmt = var('landing_format', 'csv') -%}
-    {{- return({'path': landing_dir ~ '/' ~ ent.system ~ '/' ~ ent.entity ~ '.' ~ fmt, 'format': fmt}) -}}
+    {%- if not landing_dir.startswith('/') and ':' not in landing_dir -%}
+        {%- set cwd = run_query("select reflect('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0] -%}
+        {%- set landing_dir = cwd ~ '/' ~ landing_dir -%}
+    {%- endif -%}
+    {%- do run_query(
+        "create or replace temporary view recon_landing_files using binaryFile options (path "
+        ~ sql_string_literal(landing_dir) ~ ", recursiveFileLookup 'true', pathGlobFilter '"
+        ~ ent.entity ~ ".{csv,parquet}')") -%}
+    {%- set found = run_query('select path from recon_landing_files').columns[0].values() | map('string') | list -%}
+    {%- for fmt in ['csv', 'parquet'] -%}
+        {%- for path in found if path.endswith('/' ~ ent.system ~ '/' ~ ent.entity ~ '.' ~ fmt) -%}
+            {{- return({'path': path[5:] if path.startswith('file:') else path, 'format': fmt}) -}}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{- return(none) -}}
 {% endmacro %}
 
 {% macro spark__landing_file_reader(file, ent) %}

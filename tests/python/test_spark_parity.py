@@ -70,3 +70,15 @@ def test_spark_and_duckdb_hold_the_same_rows(both_targets, relation):
     assert spark_rows == duck_rows
     if relation == "marts.quarantine_rows":
         assert len(duck_rows) >= 10
+
+
+def test_spark_reports_missing_files_and_columns_like_duckdb(tmp_path):
+    from landing_fixture import write_landing
+
+    landing = write_landing(tmp_path / "landing", skip=("erp__cash_receipts",),
+                            drop_columns={"billing__invoices": ("total",)})
+    result = run_dbt(["run"], dbt_vars={"landing_dir": str(landing)}, target="spark",
+                     env=spark_dirs(tmp_path))
+    assert result.returncode != 0
+    assert f"missing landing file {landing}/erp/cash_receipts.csv (or .parquet)" in result.stdout
+    assert f"{landing}/billing/invoices.csv is missing required column total" in result.stdout
