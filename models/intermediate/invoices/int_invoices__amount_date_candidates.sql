@@ -1,0 +1,146 @@
+-- Rule 4, amount_date (0.80): with no reference to go on, an ERP document posts a
+-- billing document when everything else agrees: same customer group, same entity,
+-- same currency, paired document types, gross within var('amount_tolerance') of the
+-- billing total, and the ERP document date from var('date_tolerance_days') before the
+-- issue date to var('posting_window_days', 31) after it (a posting is made on or after
+-- issue, within about a month; a few days earlier covers a back-dated document).
+-- Amounts repeat (a monthly subscription bills the same total every month), so this is
+-- accepted only one-to-one: the billing document has exactly one candidate and that
+-- ERP document exactly one; anything else is left unmatched for a person to decide.
+-- Only documents no reference rule matched take part, and only issued billing
+-- documents (a draft or void invoice is not expected in the ERP).
+{{ config(materialized='table') }}
+
+with
+
+billing_documents as (
+
+    select * from {{ ref('int_invoices__billing_documents') }}
+
+),
+
+erp_documents as (
+
+    select * from {{ ref('int_invoices__erp_documents') }}
+
+),
+
+reference_candidates as (
+
+    select * from {{ ref('int_invoices__reference_candidates') }}
+
+),
+
+typo_candidates as (
+
+    select * from {{ ref('int_invoices__typo_candidates') }}
+
+),
+
+matched_by_reference as (
+
+    select billing_document_type, billing_document_id, erp_document_id
+    from reference_candidates
+    where is_accepted
+    union all
+    select billing_document_type, billing_document_id, erp_document_id
+    from typo_candidates
+    where is_accepted
+
+),
+
+billing_pool as (
+
+    select billing_documents.*
+    from billing_documents
+    where billing_documents.is_issued
+        and billing_documents.customer_key is not null
+        and not exists (
+            select 1
+            from matched_by_reference
+            where matched_by_reference.billing_document_type = billing_documents.billing_document_type
+                and matched_by_reference.billing_document_id = billing_documents.billing_document_id
+        )
+
+),
+
+erp_pool as (
+
+    select erp_documents.*
+    from erp_documents
+    where erp_documents.is_posted
+        and erp_documents.customer_key is not null
+        and not exists (
+            select 1
+            from matched_by_reference
+            where matched_by_reference.erp_document_id = erp_documents.erp_document_id
+        )
+
+),
+
+same_customer_amount_and_date as (
+
+    select
+        billing_pool.billing_document_type,
+        billing_pool.billing_document_id,
+        erp_pool.erp_document_id,
+        erp_pool.gross_amount - billing_pool.billing_total as amount_difference,
+        {{ dbt.datediff('billing_pool.issue_date', 'erp_pool.document_date', 'day') }} as days_from_issue
+    from billing_pool
+    inner join erp_pool
+        on billing_pool.customer_key = erp_pool.customer_key
+            and billing_pool.billing_entity = erp_pool.entity
+            and billing_pool.currency = erp_pool.currency
+            and billing_pool.billing_document_type = erp_pool.billing_document_type
+
+),
+
+within_tolerances as (
+
+    select *
+    from same_customer_amount_and_date
+    where abs(amount_difference) <= {{ var('amount_tolerance') }}
+        and days_from_issue between -{{ var('date_tolerance_days') }} and {{ var('posting_window_days', 31) }}
+
+),
+
+counted as (
+
+    select
+        within_tolerances.*,
+        count(*) over (partition by billing_document_type, billing_document_id) as billing_candidate_count,
+        count(*) over (partition by erp_document_id) as erp_candidate_count
+    from within_tolerances
+
+),
+
+decided as (
+
+    select
+        counted.*,
+        {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }} as decision
+    from counted
+
+),
+
+final as (
+
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id,
+        'amount_date' as match_method,
+        4 as rule_rank,
+        cast(0.80 as decimal(3, 2)) as match_confidence,
+        cast(null as {{ dbt.type_int() }}) as edit_distance,
+        amount_difference,
+        days_from_issue,
+        billing_candidate_count,
+        erp_candidate_count,
+        decision = 'accepted' as is_accepted,
+        decision
+    from decided
+
+)
+
+select * from final

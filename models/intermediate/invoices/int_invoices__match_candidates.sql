@@ -1,0 +1,35 @@
+-- Every (billing document, ERP document) pair a rule considered, with the rule, its
+-- confidence, the evidence (edit distance, amount difference, days from issue, how
+-- many candidates competed) and the decision: "accepted" or why not. A reviewer reads
+-- here why a link was or was not made.
+with
+
+reference_candidates as (
+
+    select * from {{ ref('int_invoices__reference_candidates') }}
+
+),
+
+typo_candidates as (
+
+    select * from {{ ref('int_invoices__typo_candidates') }}
+
+),
+
+amount_date_candidates as (
+
+    select * from {{ ref('int_invoices__amount_date_candidates') }}
+
+),
+
+candidates as (
+
+    select * from reference_candidates
+    union all
+    select * from typo_candidates
+    union all
+    select * from amount_date_candidates
+
+)
+
+select * from candidates
