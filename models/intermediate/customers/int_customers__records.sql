@@ -73,6 +73,10 @@ normalised as (
     select
         records.*,
         {{ dbt.concat(['source_system', "':'", 'source_customer_id']) }} as record_id,
+        -- CRM records sort first, so a customer group is named after its CRM account
+        {{ dbt.concat([
+            "case source_system when 'crm' then '1' when 'billing' then '2' else '3' end",
+            "':'", 'source_system', "':'", 'source_customer_id']) }} as cluster_sort_key,
         {{ normalise_tax_id('tax_id') }} as tax_id_normalised,
         {{ normalise_company_name('customer_name') }} as name_normalised,
         {{ normalise_company_name('alternate_name') }} as alternate_name_normalised

@@ -1,0 +1,202 @@
+-- Candidate pairs of customer records from links the tools keep or imply: the CRM
+-- account a billing or ERP customer names, the CRM contracts a billing customer's
+-- subscriptions name, and the ERP customers that hold a billing customer's invoices.
+-- Links are checked, not trusted: a named account that is missing, deleted or has
+-- another tax id is not followed; an implied link counts only when most of a record's
+-- evidence agrees (one ERP customer may hold two legal entities' documents, so tax ids
+-- are not required to agree there).
+
+with
+
+records as (
+
+    select * from {{ ref('int_customers__records') }}
+
+),
+
+subscriptions as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+contracts as (
+
+    select * from {{ ref('stg_crm__contracts') }}
+
+),
+
+invoices as (
+
+    select * from {{ ref('stg_billing__invoices') }}
+
+),
+
+credit_notes as (
+
+    select * from {{ ref('stg_billing__credit_notes') }}
+
+),
+
+erp_documents as (
+
+    select * from {{ ref('stg_erp__ar_documents') }}
+
+),
+
+explicit_links as (
+
+    select
+        linking.record_id as record_id_a,
+        coalesce(account.record_id, {{ dbt.concat(["'crm:'", 'linking.crm_account_id']) }}) as record_id_b,
+        'explicit_link' as rule,
+        {{ dbt.concat(['linking.source_system', "' customer names CRM account '", 'linking.crm_account_id']) }}
+            as evidence,
+        case
+            when account.record_id is null then 'rejected: the CRM account does not exist'
+            when account.is_deleted then 'rejected: the CRM account is deleted'
+            when linking.tax_id_normalised <> account.tax_id_normalised
+                then 'rejected: tax ids disagree'
+        end as rejection
+    from records as linking
+    left join records as account
+        on account.source_system = 'crm'
+        and linking.crm_account_id = account.source_customer_id
+    where linking.crm_account_id is not null
+
+),
+
+subscription_contract_accounts as (
+    -- the billing tool's own contract reference ties its customer to the contract's account
+    select
+        {{ dbt.concat(["'billing:'", 'subscriptions.customer_id']) }} as record_id_a,
+        {{ dbt.concat(["'crm:'", 'contracts.account_id']) }} as record_id_b,
+        count(*) as links
+    from subscriptions
+    inner join contracts
+        on subscriptions.crm_contract_id = contracts.contract_id
+    group by subscriptions.customer_id, contracts.account_id
+
+),
+
+billing_documents as (
+
+    select customer_id, {{ regexp_replace_all('upper(invoice_number)', '[^A-Z0-9]', '') }} as number_key
+    from invoices
+    union all
+    select customer_id, {{ regexp_replace_all('upper(credit_note_number)', '[^A-Z0-9]', '') }} as number_key
+    from credit_notes
+
+),
+
+posted_documents as (
+
+    select
+        erp_customer_id,
+        {{ regexp_replace_all('upper(external_reference)', '[^A-Z0-9]', '') }} as number_key
+    from erp_documents
+    where status <> 'cancelled' and external_reference is not null
+
+),
+
+billing_customer_postings as (
+    -- the ERP customers holding a billing customer's documents, found by exact number
+    select
+        {{ dbt.concat(["'billing:'", 'billing_documents.customer_id']) }} as record_id_a,
+        {{ dbt.concat(["'erp:'", 'posted_documents.erp_customer_id']) }} as record_id_b,
+        count(*) as links
+    from billing_documents
+    inner join posted_documents
+        on billing_documents.number_key = posted_documents.number_key
+    group by billing_documents.customer_id, posted_documents.erp_customer_id
+
+),
+
+own_erp_customers as (
+    -- the ERP customers a billing customer already has by identity (same tax id or same
+    -- legal name, same country): documents found on another ERP customer of the same
+    -- entity are misposted there, not evidence of one customer
+    select distinct
+        billing_record.record_id as billing_record_id,
+        erp_record.record_id as erp_record_id,
+        erp_record.erp_entity
+    from records as billing_record
+    inner join records as erp_record
+        on billing_record.country = erp_record.country
+        and (
+            billing_record.tax_id_normalised = erp_record.tax_id_normalised
+            or billing_record.name_normalised = erp_record.name_normalised
+        )
+    where billing_record.source_system = 'billing'
+        and erp_record.source_system = 'erp'
+
+),
+
+implied_links as (
+
+    select record_id_a, record_id_b, 'contract_link' as rule, links
+    from subscription_contract_accounts
+    union all
+    select record_id_a, record_id_b, 'posted_documents' as rule, links
+    from billing_customer_postings
+
+),
+
+implied_link_shares as (
+
+    select
+        implied_links.*,
+        sum(links) over (partition by record_id_a, rule) as links_of_record
+    from implied_links
+
+),
+
+misposted_candidates as (
+
+    select distinct
+        implied_link_shares.record_id_a,
+        implied_link_shares.record_id_b
+    from implied_link_shares
+    inner join records as holder
+        on implied_link_shares.record_id_b = holder.record_id
+    inner join own_erp_customers
+        on implied_link_shares.record_id_a = own_erp_customers.billing_record_id
+        and holder.erp_entity = own_erp_customers.erp_entity
+        and implied_link_shares.record_id_b <> own_erp_customers.erp_record_id
+    where implied_link_shares.rule = 'posted_documents'
+
+),
+
+implied_link_pairs as (
+
+    select
+        implied_link_shares.record_id_a,
+        implied_link_shares.record_id_b,
+        implied_link_shares.rule,
+        {{ dbt.concat([
+            dbt.cast('implied_link_shares.links', dbt.type_string()), "' of '",
+            dbt.cast('implied_link_shares.links_of_record', dbt.type_string()),
+            "case implied_link_shares.rule when 'contract_link' then ' contract references'"
+            ~ " else ' posted documents' end"]) }} as evidence,
+        case
+            when implied_link_shares.links * 2 <= implied_link_shares.links_of_record
+                then 'rejected: most of the evidence points elsewhere'
+            when misposted_candidates.record_id_a is not null
+                then 'rejected: the billing customer has its own ERP customer in that entity'
+        end as rejection
+    from implied_link_shares
+    left join misposted_candidates
+        on implied_link_shares.record_id_a = misposted_candidates.record_id_a
+        and implied_link_shares.record_id_b = misposted_candidates.record_id_b
+
+),
+
+unioned as (
+
+    select * from explicit_links
+    union all
+    select * from implied_link_pairs
+
+)
+
+select * from unioned
