@@ -1,9 +1,11 @@
 -- Rule 4, amount_date (0.80): with no reference to go on, an ERP document posts a
 -- billing document when everything else agrees: same customer group, same entity,
 -- same currency, paired document types, gross within var('amount_tolerance') of the
--- billing total, and the ERP document date from var('date_tolerance_days') before the
--- issue date to var('posting_window_days', 31) after it (a posting is made on or after
--- issue, within about a month; a few days earlier covers a back-dated document).
+-- billing total, and the ERP document date within var('date_tolerance_days') of the
+-- issue date either way. The ERP document date is the invoice date as keyed (the
+-- booking day is posting_date, which may run late): a week's slip is a keying slip,
+-- while a wider window (e.g. a month) would let the next monthly invoice of the same
+-- amount compete and make every recurring invoice ambiguous.
 -- Amounts repeat (a monthly subscription bills the same total every month), so this is
 -- accepted only one-to-one: the billing document has exactly one candidate and that
 -- ERP document exactly one; anything else is left unmatched for a person to decide.
@@ -100,7 +102,7 @@ within_tolerances as (
     select *
     from same_customer_amount_and_date
     where abs(amount_difference) <= {{ var('amount_tolerance') }}
-        and days_from_issue between -{{ var('date_tolerance_days') }} and {{ var('posting_window_days', 31) }}
+        and abs(days_from_issue) <= {{ var('date_tolerance_days') }}
 
 ),
 
