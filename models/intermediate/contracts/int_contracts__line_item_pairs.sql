@@ -105,7 +105,10 @@ final as (
             as annualised_item_price,
         contract_currency,
         subscription_currency,
-        greatest(line_start_date, item_start_date) as overlap_start_date,
+        -- the days line and item are both active (none when no item pairs)
+        case
+            when subscription_item_id is not null then greatest(line_start_date, item_start_date)
+        end as overlap_start_date,
         case
             when subscription_item_id is not null then least(line_end_date, {{ open_end('item_end_date') }})
         end as overlap_end_date
