@@ -3,7 +3,10 @@
 -- without prefix. A single slip of the keyboard is common; but one character is
 -- weak evidence, so a pair is accepted only when nothing else competes: among the
 -- documents rules 1-2 left unmatched, the ERP document has exactly one such billing
--- candidate and the billing document exactly one such ERP candidate.
+-- candidate and the billing document exactly one such ERP candidate. Even then one
+-- character could turn one real number into another (the true document may be
+-- posted already, a neighbour number is still open), so the pair must also agree on
+-- the customer group or on the amount (within var('amount_tolerance')).
 -- Blocking keeps the join bounded: one edit in a string of length L leaves intact
 -- either its first floor(L/2) characters or its last L - floor(L/2) - 1, so candidates
 -- share one of those halves (of the billing number's length, which is the reference's
@@ -179,6 +182,9 @@ one_edit_apart as (
         blocked_pairs.erp_document_id,
         erp_pool.gross_amount - billing_pool.billing_total as amount_difference,
         {{ dbt.datediff('billing_pool.issue_date', 'erp_pool.document_date', 'day') }} as days_from_issue,
+        coalesce(billing_pool.customer_key = erp_pool.customer_key, false)
+        or abs(erp_pool.gross_amount - billing_pool.billing_total) <= {{ var('amount_tolerance') }}
+        as is_corroborated,
         least(
             levenshtein(billing_pool.number_normalised, erp_pool.reference_normalised),
             coalesce(levenshtein(billing_pool.number_body, erp_pool.reference_body), 99)
@@ -207,7 +213,11 @@ decided as (
 
     select
         counted.*,
-        {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }} as decision
+        case
+            when erp_candidate_count = 1 and billing_candidate_count = 1 and not is_corroborated
+                then 'rejected: neither the customer group nor the amount agrees'
+            else {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }}
+        end as decision
     from counted
 
 ),
