@@ -246,14 +246,21 @@ evidence as (
 
 final as (
 
-    -- equal product sets: the same non-empty set on both sides (an empty set proves nothing)
+    -- equal product sets: the same non-empty set on both sides (an empty set proves
+    -- nothing). Weaker: the subscription bills only products of the contract, some not
+    -- at all, which CONTRACT.md names a quantity_mismatch ("or not at all"), so the
+    -- subscription is still the contract's.
     select
         evidence.*,
         (
             shared_product_count > 0
             and shared_product_count = contract_product_count
             and shared_product_count = subscription_product_count
-        ) as is_product_set_equal
+        ) as is_product_set_equal,
+        (
+            shared_product_count > 0
+            and shared_product_count = subscription_product_count
+        ) as is_product_subset
     from evidence
 
 )

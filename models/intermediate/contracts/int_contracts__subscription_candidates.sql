@@ -67,7 +67,8 @@ term_product_evidence as (
 
     -- what rules 2 and 3 require of a pair: one real customer, the same legal entity
     -- billing, terms sharing at least one day (CONTRACT.md, active-on-day rule) and the
-    -- same products through reference/product_map. Currency and interval are not
+    -- contract's products through reference/product_map (all, or some left unbilled:
+    -- a quantity_mismatch "not at all" later). Currency and interval are not
     -- required: they differ in currency_mismatch and term_mismatch, which need the match.
     select
         evidence.*,
@@ -75,7 +76,7 @@ term_product_evidence as (
             is_same_customer_group
             and is_same_billing_entity
             and term_overlap_days > 0
-            and is_product_set_equal
+            and is_product_subset
             and contract_status != 'draft'
         ) as has_term_product_evidence
     from evidence
@@ -98,14 +99,24 @@ fallback_eligible as (
 
 ),
 
-fallback_closest as (
+fallback_distance as (
 
-    -- prefer the candidate whose start is closest, seen from each side
+    -- prefer an equal product set, then the closest start: the distance orders by both
     select
         fallback_eligible.*,
-        min(start_gap_days) over (partition by crm_contract_id) as contract_closest_gap_days,
-        min(start_gap_days) over (partition by subscription_id) as subscription_closest_gap_days
+        start_gap_days + case when is_product_set_equal then 0 else 1000000 end as match_distance
     from fallback_eligible
+
+),
+
+fallback_closest as (
+
+    -- the best candidate seen from each side
+    select
+        fallback_distance.*,
+        min(match_distance) over (partition by crm_contract_id) as contract_closest_distance,
+        min(match_distance) over (partition by subscription_id) as subscription_closest_distance
+    from fallback_distance
 
 ),
 
@@ -113,9 +124,9 @@ fallback_ties as (
 
     select
         fallback_closest.*,
-        sum(case when start_gap_days = contract_closest_gap_days then 1 else 0 end)
+        sum(case when match_distance = contract_closest_distance then 1 else 0 end)
             over (partition by crm_contract_id) as contract_closest_count,
-        sum(case when start_gap_days = subscription_closest_gap_days then 1 else 0 end)
+        sum(case when match_distance = subscription_closest_distance then 1 else 0 end)
             over (partition by subscription_id) as subscription_closest_count
     from fallback_closest
 
@@ -129,15 +140,16 @@ fallback_decisions as (
         subscription_id,
         case
             when contract_closest_count > 1 or subscription_closest_count > 1
-                then 'rejected: ambiguous, another candidate starts as close'
+                then 'rejected: ambiguous, another candidate is as close'
             when
-                start_gap_days > contract_closest_gap_days
-                or start_gap_days > subscription_closest_gap_days
-                then 'rejected: another candidate starts closer'
+                match_distance > contract_closest_distance
+                or match_distance > subscription_closest_distance
+                then 'rejected: another candidate is closer'
         end as rejection_reason,
         -- a start gap beyond tolerance, another currency or interval still match, with
         -- less confidence: they are term_mismatch / currency_mismatch later
         case
+            when not is_product_set_equal then 0.75
             when
                 start_gap_days <= {{ var('date_tolerance_days') }}
                 and is_currency_equal
@@ -230,7 +242,8 @@ final as (
             when not term_product_evidence.is_same_customer_group then 'rejected: different customer groups'
             when not term_product_evidence.is_same_billing_entity then 'rejected: different billing entity'
             when term_product_evidence.term_overlap_days <= 0 then 'rejected: terms do not overlap'
-            when not term_product_evidence.is_product_set_equal then 'rejected: product sets differ'
+            when not term_product_evidence.is_product_subset
+                then 'rejected: the subscription bills products the contract does not hold'
             when fallback_decisions.rejection_reason is not null then fallback_decisions.rejection_reason
             else 'rejected: contract or subscription already matched by a stronger rule'
         end as decision_reason,
@@ -256,6 +269,7 @@ final as (
         term_product_evidence.term_overlap_days,
         term_product_evidence.start_gap_days,
         term_product_evidence.is_product_set_equal,
+        term_product_evidence.is_product_subset,
         term_product_evidence.contract_product_count,
         term_product_evidence.subscription_product_count,
         term_product_evidence.shared_product_count,
