@@ -27,7 +27,8 @@ def contract_scores(tmp_path_factory):
     )
     db = root / "w.duckdb"
     result = run_dbt(
-        ["build", "--select", "+contract_subscription_matches", "--exclude", "test_type:unit"],
+        ["build", "--select", "+contract_subscription_matches", "--exclude", "test_type:unit",
+         "--indirect-selection", "cautious"],
         dbt_vars={"landing_dir": str(generated / "landing")},
         duckdb_path=db,
     )
