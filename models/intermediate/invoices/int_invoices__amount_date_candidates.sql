@@ -41,11 +41,17 @@ typo_candidates as (
 
 matched_by_reference as (
 
-    select billing_document_type, billing_document_id, erp_document_id
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id
     from reference_candidates
     where is_accepted
     union all
-    select billing_document_type, billing_document_id, erp_document_id
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id
     from typo_candidates
     where is_accepted
 
@@ -87,7 +93,8 @@ same_customer_amount_and_date as (
         billing_pool.billing_document_id,
         erp_pool.erp_document_id,
         erp_pool.gross_amount - billing_pool.billing_total as amount_difference,
-        {{ dbt.datediff('billing_pool.issue_date', 'erp_pool.document_date', 'day') }} as days_from_issue
+        {{ dbt.datediff('billing_pool.issue_date', 'erp_pool.document_date', 'day') }}
+            as days_from_issue
     from billing_pool
     inner join erp_pool
         on billing_pool.customer_key = erp_pool.customer_key
@@ -110,8 +117,10 @@ counted as (
 
     select
         within_tolerances.*,
-        count(*) over (partition by billing_document_type, billing_document_id) as billing_candidate_count,
-        count(*) over (partition by erp_document_id) as erp_candidate_count
+        count(*)
+            over (partition by within_tolerances.billing_document_type, within_tolerances.billing_document_id)
+            as billing_candidate_count,
+        count(*) over (partition by within_tolerances.erp_document_id) as erp_candidate_count
     from within_tolerances
 
 ),
@@ -139,8 +148,8 @@ final as (
         days_from_issue,
         billing_candidate_count,
         erp_candidate_count,
-        decision = 'accepted' as is_accepted,
-        decision
+        decision,
+        decision = 'accepted' as is_accepted
     from decided
 
 )

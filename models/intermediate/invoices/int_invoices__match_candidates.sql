@@ -24,11 +24,53 @@ amount_date_candidates as (
 
 candidates as (
 
-    select * from reference_candidates
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id,
+        match_method,
+        rule_rank,
+        match_confidence,
+        edit_distance,
+        amount_difference,
+        days_from_issue,
+        billing_candidate_count,
+        erp_candidate_count,
+        is_accepted,
+        decision
+    from reference_candidates
     union all
-    select * from typo_candidates
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id,
+        match_method,
+        rule_rank,
+        match_confidence,
+        edit_distance,
+        amount_difference,
+        days_from_issue,
+        billing_candidate_count,
+        erp_candidate_count,
+        is_accepted,
+        decision
+    from typo_candidates
     union all
-    select * from amount_date_candidates
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id,
+        match_method,
+        rule_rank,
+        match_confidence,
+        edit_distance,
+        amount_difference,
+        days_from_issue,
+        billing_candidate_count,
+        erp_candidate_count,
+        is_accepted,
+        decision
+    from amount_date_candidates
 
 )
 

@@ -40,7 +40,7 @@ same_number as (
         end as match_method,
         erp_documents.gross_amount - billing_documents.billing_total as amount_difference,
         {{ dbt.datediff('billing_documents.issue_date', 'erp_documents.document_date', 'day') }}
-        as days_from_issue
+            as days_from_issue
     from billing_documents
     inner join erp_documents
         on billing_documents.billing_document_type = erp_documents.billing_document_type
@@ -53,8 +53,8 @@ ranked as (
 
     select
         same_number.*,
-        case match_method when 'reference' then 1 else 2 end as rule_rank,
-        case match_method
+        case same_number.match_method when 'reference' then 1 else 2 end as rule_rank,
+        case same_number.match_method
             when 'reference' then cast(1.00 as decimal(3, 2))
             else cast(0.95 as decimal(3, 2))
         end as match_confidence
@@ -67,8 +67,8 @@ strongest_per_erp_document as (
     -- an ERP document takes its strongest rule only; cancelled documents do not count
     select
         ranked.*,
-        min(case when is_posted then rule_rank end)
-            over (partition by erp_document_id) as erp_best_rank
+        min(case when ranked.is_posted then ranked.rule_rank end)
+            over (partition by ranked.erp_document_id) as erp_best_rank
     from ranked
 
 ),
@@ -77,10 +77,22 @@ counted as (
 
     select
         strongest_per_erp_document.*,
-        sum(case when is_posted and rule_rank = erp_best_rank then 1 else 0 end)
-            over (partition by erp_document_id) as erp_candidate_count,
-        sum(case when is_posted then 1 else 0 end)
-            over (partition by billing_document_type, billing_document_id) as billing_candidate_count
+        sum(
+            case
+                when
+                    strongest_per_erp_document.is_posted
+                    and strongest_per_erp_document.rule_rank = strongest_per_erp_document.erp_best_rank
+                    then 1
+                else 0
+            end
+        )
+            over (partition by strongest_per_erp_document.erp_document_id) as erp_candidate_count,
+        sum(case when strongest_per_erp_document.is_posted then 1 else 0 end)
+            over (
+                partition by
+                    strongest_per_erp_document.billing_document_type, strongest_per_erp_document.billing_document_id
+            )
+            as billing_candidate_count
     from strongest_per_erp_document
 
 ),
@@ -90,9 +102,9 @@ decided as (
     select
         counted.*,
         case
-            when not is_posted then 'rejected: erp document cancelled (not posted)'
-            when rule_rank > erp_best_rank then 'rejected: erp document has a stronger reference match'
-            when erp_candidate_count > 1
+            when not counted.is_posted then 'rejected: erp document cancelled (not posted)'
+            when counted.rule_rank > counted.erp_best_rank then 'rejected: erp document has a stronger reference match'
+            when counted.erp_candidate_count > 1
                 then {{ dbt.concat(["'rejected: '", 'cast(erp_candidate_count as ' ~ dbt.type_string() ~ ')',
                     "' billing documents share the reference'"]) }}
             else 'accepted'
@@ -115,8 +127,8 @@ final as (
         days_from_issue,
         billing_candidate_count,
         erp_candidate_count,
-        decision = 'accepted' as is_accepted,
-        decision
+        decision,
+        decision = 'accepted' as is_accepted
     from decided
 
 )

@@ -39,12 +39,12 @@ billing_pool as (
     select billing_documents.*
     from billing_documents
     where not exists (
-        select 1
-        from reference_candidates
-        where reference_candidates.is_accepted
-            and reference_candidates.billing_document_type = billing_documents.billing_document_type
-            and reference_candidates.billing_document_id = billing_documents.billing_document_id
-    )
+            select 1
+            from reference_candidates
+            where reference_candidates.is_accepted
+                and reference_candidates.billing_document_type = billing_documents.billing_document_type
+                and reference_candidates.billing_document_id = billing_documents.billing_document_id
+        )
 
 ),
 
@@ -66,11 +66,19 @@ erp_pool as (
 
 billing_numbers as (
 
-    select billing_document_type, billing_document_id, currency, 'full' as number_form,
+    select
+        billing_document_type,
+        billing_document_id,
+        currency,
+        'full' as number_form,
         number_normalised as document_number
     from billing_pool
     union all
-    select billing_document_type, billing_document_id, currency, 'body' as number_form,
+    select
+        billing_document_type,
+        billing_document_id,
+        currency,
+        'body' as number_form,
         number_body as document_number
     from billing_pool
     where number_body is not null
@@ -79,11 +87,19 @@ billing_numbers as (
 
 erp_numbers as (
 
-    select billing_document_type, erp_document_id, currency, 'full' as number_form,
+    select
+        billing_document_type,
+        erp_document_id,
+        currency,
+        'full' as number_form,
         reference_normalised as document_number
     from erp_pool
     union all
-    select billing_document_type, erp_document_id, currency, 'body' as number_form,
+    select
+        billing_document_type,
+        erp_document_id,
+        currency,
+        'body' as number_form,
         reference_body as document_number
     from erp_pool
     where reference_body is not null
@@ -94,8 +110,8 @@ billing_blocks as (
 
     select
         billing_numbers.*,
-        length(document_number) as block_length,
-        cast(floor(length(document_number) / 2) as {{ dbt.type_int() }}) as half_length
+        length(billing_numbers.document_number) as block_length,
+        cast(floor(length(billing_numbers.document_number) / 2) as {{ dbt.type_int() }}) as half_length
     from billing_numbers
 
 ),
@@ -103,13 +119,21 @@ billing_blocks as (
 billing_block_keys as (
 
     select
-        billing_document_type, billing_document_id, currency, number_form, block_length,
+        billing_document_type,
+        billing_document_id,
+        currency,
+        number_form,
+        block_length,
         'left' as block_side,
         substr(document_number, 1, half_length) as block_key
     from billing_blocks
     union all
     select
-        billing_document_type, billing_document_id, currency, number_form, block_length,
+        billing_document_type,
+        billing_document_id,
+        currency,
+        number_form,
+        block_length,
         'right' as block_side,
         substr(document_number, half_length + 2) as block_key
     from billing_blocks
@@ -133,8 +157,10 @@ erp_blocks as (
         erp_numbers.*,
         length(erp_numbers.document_number) as reference_length,
         length(erp_numbers.document_number) + length_offsets.length_offset as block_length,
-        cast(floor((length(erp_numbers.document_number) + length_offsets.length_offset) / 2)
-            as {{ dbt.type_int() }}) as half_length
+        cast(
+            floor((length(erp_numbers.document_number) + length_offsets.length_offset) / 2)
+            as {{ dbt.type_int() }}
+        ) as half_length
     from erp_numbers
     cross join length_offsets
     where length(erp_numbers.document_number) + length_offsets.length_offset >= 1
@@ -144,13 +170,21 @@ erp_blocks as (
 erp_block_keys as (
 
     select
-        billing_document_type, erp_document_id, currency, number_form, block_length,
+        billing_document_type,
+        erp_document_id,
+        currency,
+        number_form,
+        block_length,
         'left' as block_side,
         substr(document_number, 1, half_length) as block_key
     from erp_blocks
     union all
     select
-        billing_document_type, erp_document_id, currency, number_form, block_length,
+        billing_document_type,
+        erp_document_id,
+        currency,
+        number_form,
+        block_length,
         'right' as block_side,
         substr(document_number, reference_length - (block_length - half_length - 1) + 1) as block_key
     from erp_blocks
@@ -181,10 +215,11 @@ one_edit_apart as (
         blocked_pairs.billing_document_id,
         blocked_pairs.erp_document_id,
         erp_pool.gross_amount - billing_pool.billing_total as amount_difference,
-        {{ dbt.datediff('billing_pool.issue_date', 'erp_pool.document_date', 'day') }} as days_from_issue,
+        {{ dbt.datediff('billing_pool.issue_date', 'erp_pool.document_date', 'day') }}
+            as days_from_issue,
         coalesce(billing_pool.customer_key = erp_pool.customer_key, false)
         or abs(erp_pool.gross_amount - billing_pool.billing_total) <= {{ var('amount_tolerance') }}
-        as is_corroborated,
+            as is_corroborated,
         least(
             levenshtein(billing_pool.number_normalised, erp_pool.reference_normalised),
             coalesce(levenshtein(billing_pool.number_body, erp_pool.reference_body), 99)
@@ -202,10 +237,12 @@ counted as (
 
     select
         one_edit_apart.*,
-        count(*) over (partition by billing_document_type, billing_document_id) as billing_candidate_count,
-        count(*) over (partition by erp_document_id) as erp_candidate_count
+        count(*)
+            over (partition by one_edit_apart.billing_document_type, one_edit_apart.billing_document_id)
+            as billing_candidate_count,
+        count(*) over (partition by one_edit_apart.erp_document_id) as erp_candidate_count
     from one_edit_apart
-    where edit_distance = 1
+    where one_edit_apart.edit_distance = 1
 
 ),
 
@@ -214,7 +251,7 @@ decided as (
     select
         counted.*,
         case
-            when erp_candidate_count = 1 and billing_candidate_count = 1 and not is_corroborated
+            when counted.erp_candidate_count = 1 and counted.billing_candidate_count = 1 and not counted.is_corroborated
                 then 'rejected: neither the customer group nor the amount agrees'
             else {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }}
         end as decision
@@ -236,8 +273,8 @@ final as (
         days_from_issue,
         billing_candidate_count,
         erp_candidate_count,
-        decision = 'accepted' as is_accepted,
-        decision
+        decision,
+        decision = 'accepted' as is_accepted
     from decided
 
 )
