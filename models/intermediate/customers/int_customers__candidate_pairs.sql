@@ -48,8 +48,8 @@ name_prefix_blocks as (
         source_system,
         name_normalised,
         country,
-        substr(name_normalised, 1, 5) as name_prefix,
-        count(*) over (partition by country, substr(name_normalised, 1, 5)) as records_in_block
+        substr(name_normalised, 1, 4) as name_prefix,
+        count(*) over (partition by country, substr(name_normalised, 1, 4)) as records_in_block
     from records
     where name_normalised is not null
 
@@ -72,7 +72,14 @@ fuzzy_name_pairs as (
         and left_record.source_system <> right_record.source_system
         and left_record.name_normalised <> right_record.name_normalised
     where left_record.records_in_block <= {{ max_block }}
-        and levenshtein(left_record.name_normalised, right_record.name_normalised) <= 3
+        and (
+            levenshtein(left_record.name_normalised, right_record.name_normalised) <= 3
+            -- one name is the other with words added ("Acme" and "Acme Media")
+            or {{ dbt.concat(['left_record.name_normalised', "' '"]) }}
+            = substr(right_record.name_normalised, 1, length(left_record.name_normalised) + 1)
+            or {{ dbt.concat(['right_record.name_normalised', "' '"]) }}
+            = substr(left_record.name_normalised, 1, length(right_record.name_normalised) + 1)
+        )
 
 ),
 
