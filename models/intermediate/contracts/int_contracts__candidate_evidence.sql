@@ -61,7 +61,7 @@ contracts_with_group as (
     left join customers
         on
             customers.source_system = 'crm'
-            and customers.source_customer_id = contracts.account_id
+            and contracts.account_id = customers.source_customer_id
 
 ),
 
@@ -75,9 +75,9 @@ subscriptions_with_group as (
     left join customers
         on
             customers.source_system = 'billing'
-            and customers.source_customer_id = subscriptions.customer_id
+            and subscriptions.customer_id = customers.source_customer_id
     left join groups_with_crm_accounts
-        on groups_with_crm_accounts.customer_key = customers.customer_key
+        on customers.customer_key = groups_with_crm_accounts.customer_key
 
 ),
 
@@ -89,7 +89,7 @@ explicit_pairs as (
         subscriptions_with_group.subscription_id
     from subscriptions_with_group
     inner join contracts_with_group
-        on contracts_with_group.contract_id = subscriptions_with_group.crm_contract_id
+        on subscriptions_with_group.crm_contract_id = contracts_with_group.contract_id
 
 ),
 
@@ -126,7 +126,7 @@ contract_products as (
         ) as billing_product_code
     from contract_lines
     left join product_map
-        on product_map.crm_product_code = contract_lines.product_code
+        on contract_lines.product_code = product_map.crm_product_code
 
 ),
 
@@ -167,11 +167,11 @@ shared_product_counts as (
         count(*) as shared_product_count
     from candidate_pairs
     inner join contract_products
-        on contract_products.contract_id = candidate_pairs.contract_id
+        on candidate_pairs.contract_id = contract_products.contract_id
     inner join subscription_products
         on
-            subscription_products.subscription_id = candidate_pairs.subscription_id
-            and subscription_products.billing_product_code = contract_products.billing_product_code
+            candidate_pairs.subscription_id = subscription_products.subscription_id
+            and contract_products.billing_product_code = subscription_products.billing_product_code
     group by candidate_pairs.contract_id, candidate_pairs.subscription_id
 
 ),
@@ -230,17 +230,17 @@ evidence as (
         ) as is_interval_frequency_equal
     from candidate_pairs
     inner join contracts_with_group
-        on contracts_with_group.contract_id = candidate_pairs.contract_id
+        on candidate_pairs.contract_id = contracts_with_group.contract_id
     inner join subscriptions_with_group
-        on subscriptions_with_group.subscription_id = candidate_pairs.subscription_id
+        on candidate_pairs.subscription_id = subscriptions_with_group.subscription_id
     left join contract_product_counts
-        on contract_product_counts.contract_id = candidate_pairs.contract_id
+        on candidate_pairs.contract_id = contract_product_counts.contract_id
     left join subscription_product_counts
-        on subscription_product_counts.subscription_id = candidate_pairs.subscription_id
+        on candidate_pairs.subscription_id = subscription_product_counts.subscription_id
     left join shared_product_counts
         on
-            shared_product_counts.contract_id = candidate_pairs.contract_id
-            and shared_product_counts.subscription_id = candidate_pairs.subscription_id
+            candidate_pairs.contract_id = shared_product_counts.contract_id
+            and candidate_pairs.subscription_id = shared_product_counts.subscription_id
 
 ),
 
@@ -253,13 +253,13 @@ final as (
     select
         evidence.*,
         (
-            shared_product_count > 0
-            and shared_product_count = contract_product_count
-            and shared_product_count = subscription_product_count
+            evidence.shared_product_count > 0
+            and evidence.shared_product_count = evidence.contract_product_count
+            and evidence.shared_product_count = evidence.subscription_product_count
         ) as is_product_set_equal,
         (
-            shared_product_count > 0
-            and shared_product_count = subscription_product_count
+            evidence.shared_product_count > 0
+            and evidence.shared_product_count = evidence.subscription_product_count
         ) as is_product_subset
     from evidence
 

@@ -52,9 +52,9 @@ matched_lines as (
         contract_lines.end_date as line_end_date
     from matches
     inner join contract_lines
-        on contract_lines.contract_id = matches.crm_contract_id
+        on matches.crm_contract_id = contract_lines.contract_id
     left join product_map
-        on product_map.crm_product_code = contract_lines.product_code
+        on contract_lines.product_code = product_map.crm_product_code
 
 ),
 
@@ -71,9 +71,9 @@ paired as (
     from matched_lines
     left join subscription_items
         on
-            subscription_items.subscription_id = matched_lines.subscription_id
-            and subscription_items.product_code = matched_lines.billing_product_code
-            and subscription_items.start_date <= matched_lines.line_end_date
+            matched_lines.subscription_id = subscription_items.subscription_id
+            and matched_lines.billing_product_code = subscription_items.product_code
+            and matched_lines.line_end_date >= subscription_items.start_date
             and {{ open_end('subscription_items.end_date') }} >= matched_lines.line_start_date
 
 ),

@@ -73,11 +73,11 @@ term_product_evidence as (
     select
         evidence.*,
         (
-            is_same_customer_group
-            and is_same_billing_entity
-            and term_overlap_days > 0
-            and is_product_subset
-            and contract_status != 'draft'
+            evidence.is_same_customer_group
+            and evidence.is_same_billing_entity
+            and evidence.term_overlap_days > 0
+            and evidence.is_product_subset
+            and evidence.contract_status != 'draft'
         ) as has_term_product_evidence
     from evidence
 
@@ -89,9 +89,9 @@ fallback_eligible as (
     select term_product_evidence.*
     from term_product_evidence
     left join contracts_matched_explicitly
-        on contracts_matched_explicitly.crm_contract_id = term_product_evidence.crm_contract_id
+        on term_product_evidence.crm_contract_id = contracts_matched_explicitly.crm_contract_id
     left join subscriptions_matched_explicitly
-        on subscriptions_matched_explicitly.subscription_id = term_product_evidence.subscription_id
+        on term_product_evidence.subscription_id = subscriptions_matched_explicitly.subscription_id
     where
         term_product_evidence.has_term_product_evidence
         and contracts_matched_explicitly.crm_contract_id is null
@@ -104,7 +104,8 @@ fallback_distance as (
     -- prefer an equal product set, then the closest start: the distance orders by both
     select
         fallback_eligible.*,
-        start_gap_days + case when is_product_set_equal then 0 else 1000000 end as match_distance
+        fallback_eligible.start_gap_days
+        + case when fallback_eligible.is_product_set_equal then 0 else 1000000 end as match_distance
     from fallback_eligible
 
 ),
@@ -114,8 +115,12 @@ fallback_closest as (
     -- the best candidate seen from each side
     select
         fallback_distance.*,
-        min(match_distance) over (partition by crm_contract_id) as contract_closest_distance,
-        min(match_distance) over (partition by subscription_id) as subscription_closest_distance
+        min(fallback_distance.match_distance)
+            over (partition by fallback_distance.crm_contract_id)
+            as contract_closest_distance,
+        min(fallback_distance.match_distance)
+            over (partition by fallback_distance.subscription_id)
+            as subscription_closest_distance
     from fallback_distance
 
 ),
@@ -124,10 +129,12 @@ fallback_ties as (
 
     select
         fallback_closest.*,
-        sum(case when match_distance = contract_closest_distance then 1 else 0 end)
-            over (partition by crm_contract_id) as contract_closest_count,
-        sum(case when match_distance = subscription_closest_distance then 1 else 0 end)
-            over (partition by subscription_id) as subscription_closest_count
+        sum(case when fallback_closest.match_distance = fallback_closest.contract_closest_distance then 1 else 0 end)
+            over (partition by fallback_closest.crm_contract_id) as contract_closest_count,
+        sum(
+            case when fallback_closest.match_distance = fallback_closest.subscription_closest_distance then 1 else 0 end
+        )
+            over (partition by fallback_closest.subscription_id) as subscription_closest_count
     from fallback_closest
 
 ),
@@ -185,8 +192,8 @@ renewal_eligible as (
     -- started before the renewal (it is carried on, not started for it).
     select
         term_product_evidence.*,
-        sum(case when has_term_product_evidence then 1 else 0 end)
-            over (partition by crm_contract_id) as contract_candidate_count
+        sum(case when term_product_evidence.has_term_product_evidence then 1 else 0 end)
+            over (partition by term_product_evidence.crm_contract_id) as contract_candidate_count
     from term_product_evidence
 
 ),
@@ -203,10 +210,10 @@ renewal_step_{{ step }} as (
     from renewal_eligible
     inner join matched_{{ step - 1 }} as renewed
         on
-            renewed.crm_contract_id = renewal_eligible.renewed_from_contract_id
-            and renewed.subscription_id = renewal_eligible.subscription_id
+            renewal_eligible.renewed_from_contract_id = renewed.crm_contract_id
+            and renewal_eligible.subscription_id = renewed.subscription_id
     left join matched_{{ step - 1 }} as already
-        on already.crm_contract_id = renewal_eligible.crm_contract_id
+        on renewal_eligible.crm_contract_id = already.crm_contract_id
     where
         renewal_eligible.has_term_product_evidence
         and renewal_eligible.contract_candidate_count = 1
@@ -229,26 +236,8 @@ final as (
     select
         term_product_evidence.crm_contract_id,
         term_product_evidence.subscription_id,
-        case
-            when matched.match_method is not null then matched.match_method
-            when term_product_evidence.is_explicit_link then 'explicit_link'
-            else 'customer_term_products'
-        end as candidate_rule,
-        matched.match_method is not null as is_accepted,
-        case
-            when matched.match_method is not null then 'accepted'
-            when explicit_decisions.rejection_reason is not null then explicit_decisions.rejection_reason
-            when term_product_evidence.contract_status = 'draft' then 'rejected: draft contract'
-            when not term_product_evidence.is_same_customer_group then 'rejected: different customer groups'
-            when not term_product_evidence.is_same_billing_entity then 'rejected: different billing entity'
-            when term_product_evidence.term_overlap_days <= 0 then 'rejected: terms do not overlap'
-            when not term_product_evidence.is_product_subset
-                then 'rejected: the subscription bills products the contract does not hold'
-            when fallback_decisions.rejection_reason is not null then fallback_decisions.rejection_reason
-            else 'rejected: contract or subscription already matched by a stronger rule'
-        end as decision_reason,
-        matched.match_method,
-        cast(matched.match_confidence as decimal(4, 3)) as match_confidence,
+        accepted_pair.match_method,
+        cast(accepted_pair.match_confidence as decimal(4, 3)) as match_confidence,
         term_product_evidence.account_id,
         term_product_evidence.billing_customer_id,
         term_product_evidence.contract_customer_key as customer_key,
@@ -278,20 +267,38 @@ final as (
         term_product_evidence.subscription_currency,
         term_product_evidence.is_interval_frequency_equal,
         term_product_evidence.billing_frequency,
-        term_product_evidence.billing_interval
+        term_product_evidence.billing_interval,
+        case
+            when accepted_pair.match_method is not null then accepted_pair.match_method
+            when term_product_evidence.is_explicit_link then 'explicit_link'
+            else 'customer_term_products'
+        end as candidate_rule,
+        accepted_pair.match_method is not null as is_accepted,
+        case
+            when accepted_pair.match_method is not null then 'accepted'
+            when explicit_decisions.rejection_reason is not null then explicit_decisions.rejection_reason
+            when term_product_evidence.contract_status = 'draft' then 'rejected: draft contract'
+            when not term_product_evidence.is_same_customer_group then 'rejected: different customer groups'
+            when not term_product_evidence.is_same_billing_entity then 'rejected: different billing entity'
+            when term_product_evidence.term_overlap_days <= 0 then 'rejected: terms do not overlap'
+            when not term_product_evidence.is_product_subset
+                then 'rejected: the subscription bills products the contract does not hold'
+            when fallback_decisions.rejection_reason is not null then fallback_decisions.rejection_reason
+            else 'rejected: contract or subscription already matched by a stronger rule'
+        end as decision_reason
     from term_product_evidence
-    left join matched_{{ renewal_steps }} as matched
+    left join matched_{{ renewal_steps }} as accepted_pair
         on
-            matched.crm_contract_id = term_product_evidence.crm_contract_id
-            and matched.subscription_id = term_product_evidence.subscription_id
+            term_product_evidence.crm_contract_id = accepted_pair.crm_contract_id
+            and term_product_evidence.subscription_id = accepted_pair.subscription_id
     left join explicit_decisions
         on
-            explicit_decisions.crm_contract_id = term_product_evidence.crm_contract_id
-            and explicit_decisions.subscription_id = term_product_evidence.subscription_id
+            term_product_evidence.crm_contract_id = explicit_decisions.crm_contract_id
+            and term_product_evidence.subscription_id = explicit_decisions.subscription_id
     left join fallback_decisions
         on
-            fallback_decisions.crm_contract_id = term_product_evidence.crm_contract_id
-            and fallback_decisions.subscription_id = term_product_evidence.subscription_id
+            term_product_evidence.crm_contract_id = fallback_decisions.crm_contract_id
+            and term_product_evidence.subscription_id = fallback_decisions.subscription_id
 
 )
 
