@@ -3,8 +3,6 @@ in quarantine with its exact reason, messy-but-valid values are staged clean, no
 is lost, and a missing file or column stops the run naming it."""
 from __future__ import annotations
 
-import time
-
 import duckdb
 import pytest
 
@@ -167,28 +165,28 @@ def test_nothing_is_lost_for_any_entity(bad_input_build):
 
 def _run_on_broken_landing(tmp_path, **kwargs):
     landing = write_landing(tmp_path / "landing", **kwargs)
-    started = time.monotonic()
     result = run_dbt(["build"], dbt_vars={"landing_dir": str(landing)}, duckdb_path=tmp_path / "w.duckdb")
-    return result, time.monotonic() - started, landing
+    return result, landing
 
 
 def test_a_missing_file_stops_the_run_naming_it(tmp_path):
-    result, seconds, landing = _run_on_broken_landing(tmp_path, skip=("erp__cash_receipts",))
+    result, landing = _run_on_broken_landing(tmp_path, skip=("erp__cash_receipts",))
     assert result.returncode != 0
     assert f"missing landing file {landing}/erp/cash_receipts.csv (or .parquet)" in result.stdout
     assert "Traceback" not in result.stdout
-    assert seconds < 60
-    assert "OK created" not in result.stdout  # no model was built
+    # the check runs at run start: it fails before any model is built (no timing here:
+    # how long that takes is measured, not asserted)
+    assert "OK created" not in result.stdout
 
 
 def test_a_missing_required_column_stops_the_run_naming_it(tmp_path):
-    result, _seconds, landing = _run_on_broken_landing(tmp_path, drop_columns={"billing__invoices": ("total",)})
+    result, landing = _run_on_broken_landing(tmp_path, drop_columns={"billing__invoices": ("total",)})
     assert result.returncode != 0
     assert f"{landing}/billing/invoices.csv is missing required column total" in result.stdout
     assert "OK created" not in result.stdout
 
 
 def test_a_missing_nullable_column_reads_as_null(tmp_path):
-    result, _seconds, _landing = _run_on_broken_landing(tmp_path, drop_columns={"crm__accounts": ("website",)})
+    result, _landing = _run_on_broken_landing(tmp_path, drop_columns={"crm__accounts": ("website",)})
     assert result.returncode == 0, result.stdout[-3000:]
     assert "has no column website (nullable): read as null" in result.stdout
