@@ -39,6 +39,7 @@
         'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'llc', 'llp', 'lp',
         'ltd', 'limited', 'plc', 'gmbh', 'ag', 'kg', 'ug', 'mbh', 'sa', 'sas', 'sasu', 'sarl',
         'eurl', 'sca', 'bv', 'nv', 'vof', 'srl', 'spa', 'sl', 'slu', 'ab', 'as', 'asa', 'aps',
-        'oy', 'oyj', 'kk', 'pty', 'pte', 'bhd', 'sdn', 'lda', 'ltda', 'spzoo'
+        'oy', 'oyj', 'kk', 'pty', 'pte', 'bhd', 'sdn', 'lda', 'ltda', 'spzoo', 'dac', 'uc', 'clg',
+        'ulc', 'pllc', 'pc', 'se', 'sro', 'kft', 'zrt', 'bvba', 'cv', 'sprl', 'kgaa', 'ohg', 'ev'
     ]) }}
 {% endmacro %}
