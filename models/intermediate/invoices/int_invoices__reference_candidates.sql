@@ -62,7 +62,7 @@ ranked as (
 
 ),
 
-strongest_per_erp_document as (
+with_best_rank as (
 
     -- an ERP document takes its strongest rule only; cancelled documents do not count
     select
@@ -76,24 +76,13 @@ strongest_per_erp_document as (
 counted as (
 
     select
-        strongest_per_erp_document.*,
-        sum(
-            case
-                when
-                    strongest_per_erp_document.is_posted
-                    and strongest_per_erp_document.rule_rank = strongest_per_erp_document.erp_best_rank
-                    then 1
-                else 0
-            end
-        )
-            over (partition by strongest_per_erp_document.erp_document_id) as erp_candidate_count,
-        sum(case when strongest_per_erp_document.is_posted then 1 else 0 end)
-            over (
-                partition by
-                    strongest_per_erp_document.billing_document_type, strongest_per_erp_document.billing_document_id
-            )
+        with_best_rank.*,
+        count(case when with_best_rank.is_posted and with_best_rank.rule_rank = with_best_rank.erp_best_rank then 1 end)
+            over (partition by with_best_rank.erp_document_id) as erp_candidate_count,
+        count(case when with_best_rank.is_posted then 1 end)
+            over (partition by with_best_rank.billing_document_type, with_best_rank.billing_document_id)
             as billing_candidate_count
-    from strongest_per_erp_document
+    from with_best_rank
 
 ),
 
