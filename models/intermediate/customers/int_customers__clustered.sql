@@ -39,11 +39,11 @@ edges as (
 
 ),
 
-{{ connected_components_ctes('nodes', 'edges', rounds=var('customer_cluster_rounds', 6), prefix='labels') }},
+{{ connected_components_ctes('nodes', 'edges', rounds=var('customer_cluster_rounds', 10), prefix='labels') }},
 
 components as (
 
-    select * from labels_{{ var('customer_cluster_rounds', 6) }}
+    select * from labels_{{ var('customer_cluster_rounds', 10) }}
 
 ),
 
