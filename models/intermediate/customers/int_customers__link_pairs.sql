@@ -81,11 +81,27 @@ subscription_contract_accounts as (
 
 billing_documents as (
 
-    select customer_id, {{ regexp_replace_all('upper(invoice_number)', '[^A-Z0-9]', '') }} as number_key
+    select
+        customer_id,
+        'invoice' as erp_document_type,
+        {{ normalise_document_number('invoice_number') }} as number_key
     from invoices
     union all
-    select customer_id, {{ regexp_replace_all('upper(credit_note_number)', '[^A-Z0-9]', '') }} as number_key
+    select
+        customer_id,
+        'credit_memo' as erp_document_type,
+        {{ normalise_document_number('credit_note_number') }} as number_key
     from credit_notes
+
+),
+
+billing_document_keys as (
+    -- a reference may be keyed without the series prefix ("2024-000123")
+    select customer_id, erp_document_type, number_key from billing_documents
+    union all
+    select customer_id, erp_document_type, {{ document_number_body('number_key') }} as number_key
+    from billing_documents
+    where {{ document_number_body('number_key') }} <> number_key
 
 ),
 
@@ -93,22 +109,24 @@ posted_documents as (
 
     select
         erp_customer_id,
-        {{ regexp_replace_all('upper(external_reference)', '[^A-Z0-9]', '') }} as number_key
+        document_type,
+        {{ normalise_document_number('external_reference') }} as number_key
     from erp_documents
-    where status <> 'cancelled' and external_reference is not null
+    where status <> 'cancelled'
 
 ),
 
 billing_customer_postings as (
-    -- the ERP customers holding a billing customer's documents, found by exact number
+    -- the ERP customers holding a billing customer's documents, found by their number
     select
-        {{ dbt.concat(["'billing:'", 'billing_documents.customer_id']) }} as record_id_a,
+        {{ dbt.concat(["'billing:'", 'billing_document_keys.customer_id']) }} as record_id_a,
         {{ dbt.concat(["'erp:'", 'posted_documents.erp_customer_id']) }} as record_id_b,
         count(*) as links
-    from billing_documents
+    from billing_document_keys
     inner join posted_documents
-        on billing_documents.number_key = posted_documents.number_key
-    group by billing_documents.customer_id, posted_documents.erp_customer_id
+        on billing_document_keys.number_key = posted_documents.number_key
+        and billing_document_keys.erp_document_type = posted_documents.document_type
+    group by billing_document_keys.customer_id, posted_documents.erp_customer_id
 
 ),
 
