@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Time a dbt build over generated landing sets of several sizes, on DuckDB.
+
+For each size: generate the set once (cached under --cache, Parquet) or take an
+existing one (--dataset SIZE=PATH), run `dbt build --select <selection>` into a fresh
+DuckDB file, and record wall time, peak memory of dbt (the engine runs in its process),
+the DuckDB file size and the rows of each mart. Writes a Markdown table and prints the
+growth exponent fitted on time against size (1.0 = linear).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import duckdb  # noqa: E402
+
+from rectools.contract import PROJECT_ROOT  # noqa: E402
+from rectools.dbt import run_dbt  # noqa: E402
+
+
+def generate(size: int, cache: Path) -> Path:
+    out = cache / f"{size}"
+    if not (out / "landing").exists():
+        print(f"  generating {size:,} groups into {out} ...", flush=True)
+        subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "generate_data.py"),
+                        "--groups", str(size), "--seed", "1", "--format", "parquet",
+                        "--out", str(out), "--quiet"], check=True)
+    return out / "landing"
+
+
+def peak_child_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def run_size(size: int, landing: Path, selection: str, work: Path) -> dict:
+    db = work / f"bench_{size}.duckdb"
+    for stale in (db, Path(f"{db}.wal")):
+        stale.unlink(missing_ok=True)
+    started = time.monotonic()
+    result = run_dbt(["build", "--select", selection, "--exclude", "test_type:unit"],
+                     dbt_vars={"landing_dir": str(landing)}, duckdb_path=db)
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit(f"dbt build failed at {size:,} groups:\n{result.stdout[-3000:]}")
+    con = duckdb.connect(str(db), read_only=True)
+    marts = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
+             for (name,) in con.execute("select table_name from information_schema.tables "
+                                         "where table_schema = 'marts' order by 1").fetchall()}
+    con.close()
+    return {"size": size, "seconds": seconds, "peak_mb": peak_child_rss_mb(),
+            "db_mb": db.stat().st_size / 2**20, "marts": marts}
+
+
+def fitted_exponent(rows: list[dict]) -> float | None:
+    points = [(math.log(r["size"]), math.log(r["seconds"])) for r in rows if r["seconds"] > 0]
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="customer groups per generated set")
+    parser.add_argument("--dataset", action="append", default=[], metavar="SIZE=PATH",
+                        help="use an existing landing folder for a size instead of generating")
+    parser.add_argument("--select", default="+customer_xref +dim_customers +contract_subscription_matches "
+                        "+invoice_matches", help="dbt selection to build")
+    parser.add_argument("--cache", type=Path, default=PROJECT_ROOT / "generated" / "bench")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+
+    given = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.dataset)}
+    sizes = sorted(set(args.sizes) | set(given))
+    work = args.cache / "warehouses"
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in sizes:
+        landing = given.get(size) or generate(size, args.cache)
+        print(f"building {args.select!r} on {size:,} groups ({landing}) ...", flush=True)
+        rows.append(run_size(size, landing, args.select, work))
+        print(f"  {rows[-1]['seconds']:.1f} s, peak {rows[-1]['peak_mb']:.0f} MB", flush=True)
+
+    exponent = fitted_exponent(rows)
+    lines = [
+        "# Benchmark", "",
+        f"Run on {dt.date.today()} with `python scripts/benchmark.py "
+        + " ".join(sys.argv[1:]) + "`", "",
+        f"Machine: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}.", "",
+        f"Selection: `{args.select}`", "",
+        "| groups | build (s) | peak memory (MB, largest process) | DuckDB file (MB) | mart rows |",
+        "| ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in rows:
+        marts = ", ".join(f"{k} {v:,}" for k, v in r["marts"].items())
+        lines.append(f"| {r['size']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['db_mb']:.0f} | {marts} |")
+    if exponent is not None:
+        lines += ["", f"Fitted growth exponent of build time against size: {exponent:.2f} (1.0 = linear)."]
+    lines += ["", "Peak memory is the largest resident set of any process run so far (dbt runs "
+              "DuckDB in-process), so it is cumulative across sizes in one invocation."]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
