@@ -1,5 +1,6 @@
-"""The Spark target stages the same rows as DuckDB, value for value, and quarantines
-the same rows for the same reasons, on a tiny generated landing set."""
+"""The Spark target builds the same rows as DuckDB, value for value, on a tiny
+generated landing set: staging, the quarantine and the conformed layer (customers,
+contract and invoice matches)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,8 @@ from rectools.dbt import run_dbt
 from rectools.spark import spark_dirs, spark_session
 
 pytestmark = pytest.mark.spark
+
+CONFORMED_MARTS = ["customer_xref", "dim_customers", "contract_subscription_matches", "invoice_matches"]
 
 
 def _normalise(value):
@@ -36,7 +39,7 @@ def both_targets(tmp_path_factory, parity_landing):
     base = tmp_path_factory.mktemp("spark_parity")
     dbt_vars = {"landing_dir": str(parity_landing)}
     # models and seeds only: the data tests run on DuckDB in the main build
-    selection = ["build", "--select", "staging", "quarantine_rows", "iso_currencies",
+    selection = ["build", "--select", "staging", "quarantine_rows", *(f"+{mart}" for mart in CONFORMED_MARTS),
                  "--resource-type", "model", "--resource-type", "seed"]
     duck = run_dbt(selection, dbt_vars=dbt_vars, duckdb_path=base / "w.duckdb")
     assert duck.returncode == 0, duck.stdout[-4000:]
@@ -62,7 +65,7 @@ def parity_landing(tmp_path_factory):
 
 
 @pytest.mark.parametrize("relation", [f"staging.stg_{e.relation}" for e in landing_entities()]
-                         + ["marts.quarantine_rows"])
+                         + ["marts.quarantine_rows"] + [f"marts.{mart}" for mart in CONFORMED_MARTS])
 def test_spark_and_duckdb_hold_the_same_rows(both_targets, relation):
     con, session = both_targets
     duck_rows = _rows(con.execute(f"select * from {relation}").fetchall())
