@@ -24,8 +24,8 @@ lost_or_invented as (
     from matches
     full outer join accepted
         on
-            accepted.crm_contract_id = matches.crm_contract_id
-            and accepted.subscription_id = matches.subscription_id
+            matches.crm_contract_id = accepted.crm_contract_id
+            and matches.subscription_id = accepted.subscription_id
     where matches.crm_contract_id is null or accepted.crm_contract_id is null
 
 ),

@@ -18,7 +18,7 @@ linked_pairs as (
 select
     linked_pairs.record_id_a,
     linked_pairs.record_id_b,
-    linked_pairs.rule
+    linked_pairs.match_rule
 from linked_pairs
 inner join clustered as clustered_a
     on linked_pairs.record_id_a = clustered_a.record_id

@@ -4,7 +4,10 @@ with
 
 accepted as (
 
-    select billing_document_type, billing_document_id, erp_document_id
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id
     from {{ ref('int_invoices__match_candidates') }}
     where is_accepted
 
@@ -12,7 +15,10 @@ accepted as (
 
 matches as (
 
-    select billing_document_type, billing_document_id, erp_document_id
+    select
+        billing_document_type,
+        billing_document_id,
+        erp_document_id
     from {{ ref('invoice_matches') }}
 
 ),
@@ -33,6 +39,12 @@ only_matched as (
 
 )
 
-select 'accepted but not matched' as problem, only_accepted.* from only_accepted
+select
+    'accepted but not matched' as problem,
+    only_accepted.*  -- noqa: AM04
+from only_accepted
 union all
-select 'matched but not accepted' as problem, only_matched.* from only_matched
+select
+    'matched but not accepted' as problem,
+    only_matched.*  -- noqa: AM04
+from only_matched

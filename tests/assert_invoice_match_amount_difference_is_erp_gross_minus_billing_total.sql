@@ -10,10 +10,16 @@ matches as (
 
 billing_totals as (
 
-    select 'invoice' as billing_document_type, invoice_id as billing_document_id, total
+    select
+        'invoice' as billing_document_type,
+        invoice_id as billing_document_id,
+        total
     from {{ ref('stg_billing__invoices') }}
     union all
-    select 'credit_note' as billing_document_type, credit_note_id as billing_document_id, total
+    select
+        'credit_note' as billing_document_type,
+        credit_note_id as billing_document_id,
+        total
     from {{ ref('stg_billing__credit_notes') }}
 
 )

@@ -9,6 +9,6 @@ from {{ ref('invoice_matches') }} as matches
 inner join {{ ref('stg_erp__ar_documents') }} as documents
     on matches.erp_document_id = documents.document_id
 where not (
-    (matches.billing_document_type = 'invoice' and documents.document_type = 'invoice')
-    or (matches.billing_document_type = 'credit_note' and documents.document_type = 'credit_memo')
-)
+        (matches.billing_document_type = 'invoice' and documents.document_type = 'invoice')
+        or (matches.billing_document_type = 'credit_note' and documents.document_type = 'credit_memo')
+    )

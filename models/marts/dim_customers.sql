@@ -64,7 +64,7 @@ final as (
     from record_counts
     inner join named_records
         on record_counts.customer_key = named_records.customer_key
-        and named_records.name_rank = 1
+            and named_records.name_rank = 1
 
 )
 

@@ -34,7 +34,7 @@ override_pairs as (
     select
         {{ dbt.concat(['lower(trim(source_system_a))', "':'", 'trim(source_customer_id_a)']) }} as record_id_a,
         {{ dbt.concat(['lower(trim(source_system_b))', "':'", 'trim(source_customer_id_b)']) }} as record_id_b,
-        lower(trim(action)) as action,
+        lower(trim(action)) as override_action,
         {{ dbt.concat(["'decided by '", "coalesce(decided_by, 'someone')", "': '", "coalesce(reason, '')"]) }}
             as evidence
     from overrides
@@ -60,17 +60,17 @@ fuzzy_name_pairs as (
     select
         left_record.record_id as record_id_a,
         right_record.record_id as record_id_b,
-        'fuzzy_name' as rule,
+        'fuzzy_name' as match_rule,
         {{ dbt.concat(["'similar names \"'", 'left_record.name_normalised', "'\" and \"'",
                        'right_record.name_normalised', "'\"'"]) }} as evidence,
         'review: only a weak rule suggests it' as rejection
     from name_prefix_blocks as left_record
     inner join name_prefix_blocks as right_record
         on left_record.country = right_record.country
-        and left_record.name_prefix = right_record.name_prefix
-        and left_record.record_id < right_record.record_id
-        and left_record.source_system <> right_record.source_system
-        and left_record.name_normalised <> right_record.name_normalised
+            and left_record.name_prefix = right_record.name_prefix
+            and left_record.record_id < right_record.record_id
+            and left_record.source_system <> right_record.source_system
+            and left_record.name_normalised <> right_record.name_normalised
     where left_record.records_in_block <= {{ max_block }}
         and (
             levenshtein(left_record.name_normalised, right_record.name_normalised) <= 3
@@ -91,20 +91,25 @@ rule_pairs as (
     union all
     select * from fuzzy_name_pairs
     union all
-    select record_id_a, record_id_b, 'override' as rule, evidence, cast(null as {{ dbt.type_string() }}) as rejection
+    select
+        record_id_a,
+        record_id_b,
+        'override' as match_rule,
+        evidence,
+        cast(null as {{ dbt.type_string() }}) as rejection
     from override_pairs
-    where action = 'link'
+    where override_action = 'link'
 
 ),
 
 ordered_pairs as (
     -- a pair reads the same both ways
     select
-        least(record_id_a, record_id_b) as record_id_a,
-        greatest(record_id_a, record_id_b) as record_id_b,
-        rule,
+        match_rule,
         evidence,
-        rejection
+        rejection,
+        least(record_id_a, record_id_b) as record_id_a,
+        greatest(record_id_a, record_id_b) as record_id_b
     from rule_pairs
     where record_id_a <> record_id_b
 
@@ -116,7 +121,7 @@ forbidden_pairs as (
         least(record_id_a, record_id_b) as record_id_a,
         greatest(record_id_a, record_id_b) as record_id_b
     from override_pairs
-    where action = 'unlink'
+    where override_action = 'unlink'
 
 ),
 
@@ -125,8 +130,9 @@ decided as (
     select
         ordered_pairs.record_id_a,
         ordered_pairs.record_id_b,
-        ordered_pairs.rule,
-        case ordered_pairs.rule
+        ordered_pairs.match_rule,
+        ordered_pairs.evidence,
+        case ordered_pairs.match_rule
             when 'override' then 1.00
             when 'explicit_link' then 0.99
             when 'tax_id' then 0.97
@@ -135,9 +141,8 @@ decided as (
             when 'posted_documents' then 0.90
             else 0.50
         end as match_confidence,
-        ordered_pairs.evidence,
         case
-            when forbidden_pairs.record_id_a is not null and ordered_pairs.rule <> 'override'
+            when forbidden_pairs.record_id_a is not null and ordered_pairs.match_rule <> 'override'
                 then 'rejected: unlinked by override'
             when ordered_pairs.rejection is not null then ordered_pairs.rejection
             when record_a.record_id is null or record_b.record_id is null
@@ -147,7 +152,7 @@ decided as (
     from ordered_pairs
     left join forbidden_pairs
         on ordered_pairs.record_id_a = forbidden_pairs.record_id_a
-        and ordered_pairs.record_id_b = forbidden_pairs.record_id_b
+            and ordered_pairs.record_id_b = forbidden_pairs.record_id_b
     left join records as record_a
         on ordered_pairs.record_id_a = record_a.record_id
     left join records as record_b
@@ -160,7 +165,7 @@ final as (
     select
         record_id_a,
         record_id_b,
-        rule,
+        match_rule,
         cast(match_confidence as decimal(4, 3)) as match_confidence,
         evidence,
         decision,

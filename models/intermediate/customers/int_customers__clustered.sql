@@ -27,12 +27,16 @@ nodes as (
 
 edges as (
 
-    select record_a.cluster_sort_key as node_a, record_b.cluster_sort_key as node_b
+    select
+        record_a.cluster_sort_key as node_a,
+        record_b.cluster_sort_key as node_b
     from linked_pairs
     inner join records as record_a on linked_pairs.record_id_a = record_a.record_id
     inner join records as record_b on linked_pairs.record_id_b = record_b.record_id
     union all
-    select record_b.cluster_sort_key as node_a, record_a.cluster_sort_key as node_b
+    select
+        record_b.cluster_sort_key as node_a,
+        record_a.cluster_sort_key as node_b
     from linked_pairs
     inner join records as record_a on linked_pairs.record_id_a = record_a.record_id
     inner join records as record_b on linked_pairs.record_id_b = record_b.record_id
@@ -49,9 +53,17 @@ components as (
 
 record_pairs as (
 
-    select record_id_a as record_id, rule, match_confidence from linked_pairs
+    select
+        record_id_a as record_id,
+        match_rule,
+        match_confidence
+    from linked_pairs
     union all
-    select record_id_b as record_id, rule, match_confidence from linked_pairs
+    select
+        record_id_b as record_id,
+        match_rule,
+        match_confidence
+    from linked_pairs
 
 ),
 
@@ -59,9 +71,9 @@ strongest_rule as (
 
     select
         record_id,
-        rule,
+        match_rule,
         match_confidence,
-        row_number() over (partition by record_id order by match_confidence desc, rule) as strength_rank
+        row_number() over (partition by record_id order by match_confidence desc, match_rule asc) as strength_rank
     from record_pairs
 
 ),
@@ -72,7 +84,7 @@ final as (
         records.source_system,
         records.source_customer_id,
         {{ dbt.hash(dbt.concat(["'customer|'", 'components.label'])) }} as customer_key,
-        coalesce(strongest_rule.rule, 'singleton') as match_method,
+        coalesce(strongest_rule.match_rule, 'singleton') as match_method,
         cast(coalesce(strongest_rule.match_confidence, 1.0) as decimal(4, 3)) as match_confidence,
         records.record_id,
         components.label as customer_anchor
@@ -81,7 +93,7 @@ final as (
         on records.cluster_sort_key = components.node_id
     left join strongest_rule
         on records.record_id = strongest_rule.record_id
-        and strongest_rule.strength_rank = 1
+            and strongest_rule.strength_rank = 1
 
 )
 

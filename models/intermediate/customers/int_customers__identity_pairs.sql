@@ -30,7 +30,7 @@ tax_id_pairs as (
     select
         records.record_id as record_id_a,
         tax_id_blocks.anchor_record_id as record_id_b,
-        'tax_id' as rule,
+        'tax_id' as match_rule,
         {{ dbt.concat(["'tax id '", 'tax_id_blocks.tax_id_normalised', "' ('", 'tax_id_blocks.country',
                        "') on '", dbt.cast('tax_id_blocks.records_in_block', dbt.type_string()),
                        "' records'"]) }} as evidence,
@@ -41,7 +41,7 @@ tax_id_pairs as (
     from records
     inner join tax_id_blocks
         on records.tax_id_normalised = tax_id_blocks.tax_id_normalised
-        and records.country = tax_id_blocks.country
+            and records.country = tax_id_blocks.country
     where records.record_id <> tax_id_blocks.anchor_record_id
 
 ),
@@ -66,7 +66,7 @@ name_country_pairs as (
     select
         records.record_id as record_id_a,
         name_blocks.anchor_record_id as record_id_b,
-        'name_country' as rule,
+        'name_country' as match_rule,
         {{ dbt.concat(["'legal name \"'", 'name_blocks.name_normalised', "'\" ('", 'name_blocks.country',
                        "') on '", dbt.cast('name_blocks.records_in_block', dbt.type_string()),
                        "' records'"]) }} as evidence,
@@ -79,7 +79,7 @@ name_country_pairs as (
     from records
     inner join name_blocks
         on records.name_normalised = name_blocks.name_normalised
-        and records.country = name_blocks.country
+            and records.country = name_blocks.country
     where records.record_id <> name_blocks.anchor_record_id
 
 ),

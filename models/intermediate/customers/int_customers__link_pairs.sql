@@ -48,20 +48,20 @@ explicit_links as (
 
     select
         linking.record_id as record_id_a,
-        coalesce(account.record_id, {{ dbt.concat(["'crm:'", 'linking.crm_account_id']) }}) as record_id_b,
-        'explicit_link' as rule,
+        coalesce(crm_account.record_id, {{ dbt.concat(["'crm:'", 'linking.crm_account_id']) }}) as record_id_b,
+        'explicit_link' as match_rule,
         {{ dbt.concat(['linking.source_system', "' customer names CRM account '", 'linking.crm_account_id']) }}
             as evidence,
         case
-            when account.record_id is null then 'rejected: the CRM account does not exist'
-            when account.is_deleted then 'rejected: the CRM account is deleted'
-            when linking.tax_id_normalised <> account.tax_id_normalised
+            when crm_account.record_id is null then 'rejected: the CRM account does not exist'
+            when crm_account.is_deleted then 'rejected: the CRM account is deleted'
+            when linking.tax_id_normalised <> crm_account.tax_id_normalised
                 then 'rejected: tax ids disagree'
         end as rejection
     from records as linking
-    left join records as account
-        on account.source_system = 'crm'
-        and linking.crm_account_id = account.source_customer_id
+    left join records as crm_account
+        on crm_account.source_system = 'crm'
+            and linking.crm_account_id = crm_account.source_customer_id
     where linking.crm_account_id is not null
 
 ),
@@ -97,9 +97,16 @@ billing_documents as (
 
 billing_document_keys as (
     -- a reference may be keyed without the series prefix ("2024-000123")
-    select customer_id, erp_document_type, number_key from billing_documents
+    select
+        customer_id,
+        erp_document_type,
+        number_key
+    from billing_documents
     union all
-    select customer_id, erp_document_type, {{ document_number_body('number_key') }} as number_key
+    select
+        customer_id,
+        erp_document_type,
+        {{ document_number_body('number_key') }} as number_key
     from billing_documents
     where {{ document_number_body('number_key') }} <> number_key
 
@@ -125,7 +132,7 @@ billing_customer_postings as (
     from billing_document_keys
     inner join posted_documents
         on billing_document_keys.number_key = posted_documents.number_key
-        and billing_document_keys.erp_document_type = posted_documents.document_type
+            and billing_document_keys.erp_document_type = posted_documents.document_type
     group by billing_document_keys.customer_id, posted_documents.erp_customer_id
 
 ),
@@ -141,10 +148,10 @@ own_erp_customers as (
     from records as billing_record
     inner join records as erp_record
         on billing_record.country = erp_record.country
-        and (
-            billing_record.tax_id_normalised = erp_record.tax_id_normalised
-            or billing_record.name_normalised = erp_record.name_normalised
-        )
+            and (
+                billing_record.tax_id_normalised = erp_record.tax_id_normalised
+                or billing_record.name_normalised = erp_record.name_normalised
+            )
     where billing_record.source_system = 'billing'
         and erp_record.source_system = 'erp'
 
@@ -152,10 +159,18 @@ own_erp_customers as (
 
 implied_links as (
 
-    select record_id_a, record_id_b, 'contract_link' as rule, links
+    select
+        record_id_a,
+        record_id_b,
+        'contract_link' as match_rule,
+        links
     from subscription_contract_accounts
     union all
-    select record_id_a, record_id_b, 'posted_documents' as rule, links
+    select
+        record_id_a,
+        record_id_b,
+        'posted_documents' as match_rule,
+        links
     from billing_customer_postings
 
 ),
@@ -164,7 +179,9 @@ implied_link_shares as (
 
     select
         implied_links.*,
-        sum(links) over (partition by record_id_a, rule) as links_of_record
+        sum(implied_links.links) over (
+            partition by implied_links.record_id_a, implied_links.match_rule
+        ) as links_of_record
     from implied_links
 
 ),
@@ -179,9 +196,9 @@ misposted_candidates as (
         on implied_link_shares.record_id_b = holder.record_id
     inner join own_erp_customers
         on implied_link_shares.record_id_a = own_erp_customers.billing_record_id
-        and holder.erp_entity = own_erp_customers.erp_entity
-        and implied_link_shares.record_id_b <> own_erp_customers.erp_record_id
-    where implied_link_shares.rule = 'posted_documents'
+            and holder.erp_entity = own_erp_customers.erp_entity
+            and implied_link_shares.record_id_b <> own_erp_customers.erp_record_id
+    where implied_link_shares.match_rule = 'posted_documents'
 
 ),
 
@@ -190,11 +207,11 @@ implied_link_pairs as (
     select
         implied_link_shares.record_id_a,
         implied_link_shares.record_id_b,
-        implied_link_shares.rule,
+        implied_link_shares.match_rule,
         {{ dbt.concat([
             dbt.cast('implied_link_shares.links', dbt.type_string()), "' of '",
             dbt.cast('implied_link_shares.links_of_record', dbt.type_string()),
-            "case implied_link_shares.rule when 'contract_link' then ' contract references'"
+            "case implied_link_shares.match_rule when 'contract_link' then ' contract references'"
             ~ " else ' posted documents' end"]) }} as evidence,
         case
             when implied_link_shares.links * 2 <= implied_link_shares.links_of_record
@@ -205,7 +222,7 @@ implied_link_pairs as (
     from implied_link_shares
     left join misposted_candidates
         on implied_link_shares.record_id_a = misposted_candidates.record_id_a
-        and implied_link_shares.record_id_b = misposted_candidates.record_id_b
+            and implied_link_shares.record_id_b = misposted_candidates.record_id_b
 
 ),
 
