@@ -52,7 +52,11 @@ def run_size(size: int, landing: Path, selection: str, work: Path) -> dict:
                      dbt_vars={"landing_dir": str(landing)}, duckdb_path=db)
     seconds = time.monotonic() - started
     if result.returncode != 0:
-        raise SystemExit(f"dbt build failed at {size:,} groups:\n{result.stdout[-3000:]}")
+        failed = [line.strip() for line in result.stdout.splitlines() if " ERROR " in line or "Error" in line]
+        print(f"dbt build failed at {size:,} groups:\n{result.stdout[-3000:]}", file=sys.stderr)
+        return {"size": size, "seconds": seconds, "peak_mb": peak_child_rss_mb(),
+                "db_mb": db.stat().st_size / 2**20 if db.exists() else 0.0,
+                "marts": {}, "error": failed[-1] if failed else "dbt build failed"}
     con = duckdb.connect(str(db), read_only=True)
     marts = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
              for (name,) in con.execute("select table_name from information_schema.tables "
@@ -63,7 +67,8 @@ def run_size(size: int, landing: Path, selection: str, work: Path) -> dict:
 
 
 def fitted_exponent(rows: list[dict]) -> float | None:
-    points = [(math.log(r["size"]), math.log(r["seconds"])) for r in rows if r["seconds"] > 0]
+    points = [(math.log(r["size"]), math.log(r["seconds"])) for r in rows
+              if r["seconds"] > 0 and "error" not in r]
     if len(points) < 2:
         return None
     mean_x = sum(x for x, _ in points) / len(points)
@@ -74,7 +79,7 @@ def fitted_exponent(rows: list[dict]) -> float | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],  # `--sizes` alone: none
                         help="customer groups per generated set")
     parser.add_argument("--dataset", action="append", default=[], metavar="SIZE=PATH",
                         help="use an existing landing folder for a size instead of generating")
@@ -108,7 +113,7 @@ def main() -> int:
         "| ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
-        marts = ", ".join(f"{k} {v:,}" for k, v in r["marts"].items())
+        marts = r.get("error") or ", ".join(f"{k} {v:,}" for k, v in r["marts"].items())
         lines.append(f"| {r['size']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['db_mb']:.0f} | {marts} |")
     if exponent is not None:
         lines += ["", f"Fitted growth exponent of build time against size: {exponent:.2f} (1.0 = linear)."]
