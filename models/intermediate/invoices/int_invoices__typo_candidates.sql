@@ -7,10 +7,10 @@
 -- character could turn one real number into another (the true document may be
 -- posted already, a neighbour number is still open), so the pair must also agree on
 -- the customer group or on the amount (within var('amount_tolerance')).
--- Blocking keeps the join bounded: one edit in a string of length L leaves intact
--- either its first floor(L/2) characters or its last L - floor(L/2) - 1, so candidates
--- share one of those halves (of the billing number's length, which is the reference's
--- length -1, 0 or +1), the document type and the currency.
+-- That corroboration is also the blocking: candidates share the document type and the
+-- currency, and the customer group or an amount bucket, so the join stays bounded (a
+-- number's halves are not: the left half is the series and year, shared by a year of
+-- invoices). Competition is counted among these corroborated candidates.
 {{ config(materialized='table') }}
 
 with
@@ -64,147 +64,71 @@ erp_pool as (
 
 ),
 
-billing_numbers as (
+{% set amount_bucket = [1.0, (var('amount_tolerance') | float) * 2] | max -%}
+bucket_offsets as (
+
+    select -1 as bucket_offset
+    union all
+    select 0 as bucket_offset
+    union all
+    select 1 as bucket_offset
+
+),
+
+same_customer_pairs as (
 
     select
-        billing_document_type,
-        billing_document_id,
-        currency,
-        'full' as number_form,
-        number_normalised as document_number
+        billing_pool.billing_document_type,
+        billing_pool.billing_document_id,
+        erp_pool.erp_document_id
     from billing_pool
-    union all
+    inner join erp_pool
+        on billing_pool.billing_document_type = erp_pool.billing_document_type
+            and billing_pool.currency = erp_pool.currency
+            and billing_pool.customer_key = erp_pool.customer_key
+
+),
+
+erp_amount_buckets as (
+
     select
-        billing_document_type,
-        billing_document_id,
-        currency,
-        'body' as number_form,
-        number_body as document_number
+        erp_pool.erp_document_id,
+        erp_pool.billing_document_type,
+        erp_pool.currency,
+        cast(floor(erp_pool.gross_amount / {{ amount_bucket }}) as {{ dbt.type_bigint() }})
+        + bucket_offsets.bucket_offset as amount_bucket
+    from erp_pool
+    cross join bucket_offsets
+
+),
+
+same_amount_pairs as (
+    -- buckets twice the tolerance wide: two amounts within tolerance sit in the same
+    -- or adjacent buckets, and the exact test follows
+    select
+        billing_pool.billing_document_type,
+        billing_pool.billing_document_id,
+        erp_amount_buckets.erp_document_id
     from billing_pool
-    where number_body is not null
-
-),
-
-erp_numbers as (
-
-    select
-        billing_document_type,
-        erp_document_id,
-        currency,
-        'full' as number_form,
-        reference_normalised as document_number
-    from erp_pool
-    union all
-    select
-        billing_document_type,
-        erp_document_id,
-        currency,
-        'body' as number_form,
-        reference_body as document_number
-    from erp_pool
-    where reference_body is not null
-
-),
-
-billing_blocks as (
-
-    select
-        billing_numbers.*,
-        length(billing_numbers.document_number) as block_length,
-        cast(floor(length(billing_numbers.document_number) / 2) as {{ dbt.type_int() }}) as half_length
-    from billing_numbers
-
-),
-
-billing_block_keys as (
-
-    select
-        billing_document_type,
-        billing_document_id,
-        currency,
-        number_form,
-        block_length,
-        'left' as block_side,
-        substr(document_number, 1, half_length) as block_key
-    from billing_blocks
-    union all
-    select
-        billing_document_type,
-        billing_document_id,
-        currency,
-        number_form,
-        block_length,
-        'right' as block_side,
-        substr(document_number, half_length + 2) as block_key
-    from billing_blocks
-
-),
-
-length_offsets as (
-
-    select -1 as length_offset
-    union all
-    select 0 as length_offset
-    union all
-    select 1 as length_offset
-
-),
-
-erp_blocks as (
-
-    -- the billing number one edit away is one shorter, as long, or one longer
-    select
-        erp_numbers.*,
-        length(erp_numbers.document_number) as reference_length,
-        length(erp_numbers.document_number) + length_offsets.length_offset as block_length,
-        cast(
-            floor((length(erp_numbers.document_number) + length_offsets.length_offset) / 2)
-            as {{ dbt.type_int() }}
-        ) as half_length
-    from erp_numbers
-    cross join length_offsets
-    where length(erp_numbers.document_number) + length_offsets.length_offset >= 1
-
-),
-
-erp_block_keys as (
-
-    select
-        billing_document_type,
-        erp_document_id,
-        currency,
-        number_form,
-        block_length,
-        'left' as block_side,
-        substr(document_number, 1, half_length) as block_key
-    from erp_blocks
-    union all
-    select
-        billing_document_type,
-        erp_document_id,
-        currency,
-        number_form,
-        block_length,
-        'right' as block_side,
-        substr(document_number, reference_length - (block_length - half_length - 1) + 1) as block_key
-    from erp_blocks
+    inner join erp_amount_buckets
+        on billing_pool.billing_document_type = erp_amount_buckets.billing_document_type
+            and billing_pool.currency = erp_amount_buckets.currency
+            and cast(floor(billing_pool.billing_total / {{ amount_bucket }}) as {{ dbt.type_bigint() }})
+            = erp_amount_buckets.amount_bucket
 
 ),
 
 blocked_pairs as (
 
     select distinct
-        billing_block_keys.billing_document_type,
-        billing_block_keys.billing_document_id,
-        erp_block_keys.erp_document_id
-    from billing_block_keys
-    inner join erp_block_keys
-        on billing_block_keys.billing_document_type = erp_block_keys.billing_document_type
-            and billing_block_keys.currency = erp_block_keys.currency
-            and billing_block_keys.number_form = erp_block_keys.number_form
-            and billing_block_keys.block_length = erp_block_keys.block_length
-            and billing_block_keys.block_side = erp_block_keys.block_side
-            and billing_block_keys.block_key = erp_block_keys.block_key
+        billing_document_type,
+        billing_document_id,
+        erp_document_id
+    from (
+        select * from same_customer_pairs
+        union all
+        select * from same_amount_pairs
+    ) as corroborated_pairs
 
 ),
 
@@ -243,6 +167,7 @@ counted as (
         count(*) over (partition by one_edit_apart.erp_document_id) as erp_candidate_count
     from one_edit_apart
     where one_edit_apart.edit_distance = 1
+        and one_edit_apart.is_corroborated
 
 ),
 
@@ -250,11 +175,7 @@ decided as (
 
     select
         counted.*,
-        case
-            when counted.erp_candidate_count = 1 and counted.billing_candidate_count = 1 and not counted.is_corroborated
-                then 'rejected: neither the customer group nor the amount agrees'
-            else {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }}
-        end as decision
+        {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }} as decision
     from counted
 
 ),
