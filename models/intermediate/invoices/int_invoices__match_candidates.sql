@@ -2,6 +2,32 @@
 -- confidence, the evidence (edit distance, amount difference, days from issue, how
 -- many candidates competed) and the decision: "accepted" or why not. A reviewer reads
 -- here why a link was or was not made.
+
+-- The columns every rule model must provide, in output order. Written once so the
+-- rules cannot drift apart: union all matches columns by position, not by name.
+{% set columns = [
+    'billing_document_type',
+    'billing_document_id',
+    'erp_document_id',
+    'match_method',
+    'rule_rank',
+    'match_confidence',
+    'edit_distance',
+    'amount_difference',
+    'days_from_issue',
+    'billing_candidate_count',
+    'erp_candidate_count',
+    'is_accepted',
+    'decision',
+] %}
+
+-- the import CTEs below, one per rule, in the order their rows are unioned
+{% set rule_candidates = [
+    'reference_candidates',
+    'typo_candidates',
+    'amount_date_candidates',
+] %}
+
 with
 
 reference_candidates as (
@@ -23,54 +49,14 @@ amount_date_candidates as (
 ),
 
 candidates as (
-
-    select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id,
-        match_method,
-        rule_rank,
-        match_confidence,
-        edit_distance,
-        amount_difference,
-        days_from_issue,
-        billing_candidate_count,
-        erp_candidate_count,
-        is_accepted,
-        decision
-    from reference_candidates
+{% for rule in rule_candidates %}
+    {%- if not loop.first %}
     union all
+    {%- endif %}
     select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id,
-        match_method,
-        rule_rank,
-        match_confidence,
-        edit_distance,
-        amount_difference,
-        days_from_issue,
-        billing_candidate_count,
-        erp_candidate_count,
-        is_accepted,
-        decision
-    from typo_candidates
-    union all
-    select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id,
-        match_method,
-        rule_rank,
-        match_confidence,
-        edit_distance,
-        amount_difference,
-        days_from_issue,
-        billing_candidate_count,
-        erp_candidate_count,
-        is_accepted,
-        decision
-    from amount_date_candidates
+        {{ columns | join(',\n        ') }}
+    from {{ rule }}
+    {%- endfor %}
 
 )
 
