@@ -23,14 +23,26 @@
     Ltd, GmbH, SAS, SARL, BV, ...) dropped from the end, spaces collapsed.
     "ACME, Inc." and "Acme" compare equal; "Acme Holding" and "Acme" do not. -#}
 {% macro normalise_company_name(expression) -%}
+    {%- set suffixes = legal_suffixes() | join('|') -%}
+    nullif(trim({{ regexp_replace_all(
+        regexp_replace_all('trim(' ~ company_name_words(expression) ~ ')', '( (' ~ suffixes ~ '))+$', ''),
+        ' +', ' ') }}), '')
+{%- endmacro %}
+
+{#- A company name as plain words, legal form kept: lower case, accents folded, dots and
+    apostrophes dropped, other punctuation as single spaces, trimmed; null when empty.
+    For comparing a name cut short (a bank statement truncates the payer: "ACME
+    HOLDINGS LIMI"), where dropping suffixes would mangle the cut word. -#}
+{% macro clean_company_name(expression) -%}
+    nullif(trim({{ company_name_words(expression) }}), '')
+{%- endmacro %}
+
+{#- The first step both share: case and accents folded, punctuation to spaces. -#}
+{% macro company_name_words(expression) -%}
     {%- set folded = "translate(lower(" ~ expression ~ "), "
         ~ "'àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžźżšśłß.''', "
         ~ "'aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzssls')" -%}
-    {%- set spaced = regexp_replace_all(folded, '[^a-z0-9]+', ' ') -%}
-    {%- set suffixes = legal_suffixes() | join('|') -%}
-    nullif(trim({{ regexp_replace_all(
-        regexp_replace_all('trim(' ~ spaced ~ ')', '( (' ~ suffixes ~ '))+$', ''),
-        ' +', ' ') }}), '')
+    {{ regexp_replace_all(folded, '[^a-z0-9]+', ' ') }}
 {%- endmacro %}
 
 {#- Legal-form words, as they read once dots are gone ("S.A.R.L." -> "sarl"). -#}

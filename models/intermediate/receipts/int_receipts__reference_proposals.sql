@@ -1,0 +1,89 @@
+-- Rule 1, the strongest: the bank reference names the documents paid. The receipt's
+-- residual goes to the open documents it names, oldest first, never beyond a
+-- document's open amount:
+--   one document            applied in full (`reference`, or `reference_fragment` when
+--                           only a corroborated fragment named it), or in part when the
+--                           receipt is short (`partial`: a partial payment is applied only
+--                           on a reference); an overpayment leaves the rest unapplied
+--   several, named whole    the receipt pays them all when it covers them; when it
+--                           does not, which ones it pays is a human's call (review)
+--   several fragments       review: a fragment is a hint, several are a guess
+{{ config(materialized='table') }}
+
+{%- set tolerance = var('amount_tolerance') %}
+
+with
+
+hits as (
+
+    select * from {{ ref('int_receipts__reference_hits') }}
+
+),
+
+open_hits as (
+
+    select
+        hits.*,
+        count(*) over (partition by receipt_id) as open_document_count,
+        sum(open_amount) over (partition by receipt_id) as open_total,
+        coalesce(sum(open_amount) over (
+            partition by receipt_id
+            order by document_date, erp_document_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as open_before
+    from hits
+    where is_open
+
+),
+
+allocated as (
+
+    select
+        open_hits.*,
+        least(open_amount, residual_amount - open_before) as applied_amount
+    from open_hits
+
+),
+
+final as (
+
+    select
+        receipt_id,
+        erp_document_id,
+        billing_invoice_id,
+        cast(applied_amount as {{ type_money() }}) as applied_amount,
+        case
+            when open_document_count = 1 and residual_amount < open_amount - {{ tolerance }} then 'partial'
+            when key_kind = 'fragment' then 'reference_fragment'
+            else 'reference'
+        end as match_method,
+        cast(case
+            when open_document_count > 1 and (key_kind = 'fragment' or open_total > residual_amount + {{ tolerance }})
+                then 0.50
+            when key_kind = 'fragment' then 0.90
+            when open_document_count = 1 and residual_amount < open_amount - {{ tolerance }} then 0.95
+            else 0.99
+        end as {{ type_percent() }}) as match_confidence,
+        case
+            when open_document_count > 1 and (key_kind = 'fragment' or open_total > residual_amount + {{ tolerance }})
+                then 'proposed_review'
+            else 'proposed_auto'
+        end as status,
+        case
+            when open_document_count > 1 and key_kind = 'fragment'
+                then {{ dbt.concat(["'the reference holds number fragments of '",
+                    'cast(open_document_count as ' ~ dbt.type_string() ~ ')',
+                    "' open documents'"]) }}
+            when open_document_count > 1 and open_total > residual_amount + {{ tolerance }}
+                then {{ dbt.concat(["'the reference names '",
+                    'cast(open_document_count as ' ~ dbt.type_string() ~ ')',
+                    "' open documents worth '", 'cast(open_total as ' ~ dbt.type_string() ~ ')',
+                    "', more than the receipt'"]) }}
+        end as review_reason,
+        open_document_count as candidate_count
+    from allocated
+    where applied_amount > 0
+
+)
+
+select * from final
