@@ -35,14 +35,14 @@ lettered_pairs as (
     select
         receipt_id,
         erp_document_id,
+        'erp_lettering' as match_method,
+        1 as candidate_count,
         min(billing_invoice_id) as billing_invoice_id,
         sum(applied_amount) as applied_amount,
-        'erp_lettering' as match_method,
         case when min(case when is_trusted then 1 else 0 end) = 1 then 1.00 else 0.50 end as match_confidence,
         case when min(case when is_trusted then 1 else 0 end) = 1 then 'existing' else 'proposed_review' end
             as status,
-        min(distrust_reason) as review_reason,
-        1 as candidate_count
+        min(distrust_reason) as review_reason
     from lettering
     group by receipt_id, erp_document_id
 

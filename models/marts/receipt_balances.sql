@@ -91,8 +91,8 @@ balances as (
         on payers.receipt_id = reference_per_receipt.receipt_id
     left join payer_document_counts
         on payers.payer_customer_key = payer_document_counts.customer_key
-        and payers.entity = payer_document_counts.entity
-        and payers.currency = payer_document_counts.currency
+            and payers.entity = payer_document_counts.entity
+            and payers.currency = payer_document_counts.currency
 
 ),
 

@@ -41,9 +41,15 @@ single_matches as (
     from unexplained_receipts
     inner join available_documents
         on unexplained_receipts.payer_customer_key = available_documents.customer_key
-        and unexplained_receipts.entity = available_documents.entity
-        and unexplained_receipts.currency = available_documents.currency
-        and unexplained_receipts.residual_amount = available_documents.open_amount
+            and unexplained_receipts.entity = available_documents.entity
+            and unexplained_receipts.currency = available_documents.currency
+            and unexplained_receipts.residual_amount = available_documents.open_amount
+
+),
+
+singly_explained as (
+
+    select distinct receipt_id from single_matches
 
 ),
 
@@ -60,10 +66,10 @@ combination_matches as (
     from unexplained_receipts
     inner join combinations
         on unexplained_receipts.payer_customer_key = combinations.customer_key
-        and unexplained_receipts.entity = combinations.entity
-        and unexplained_receipts.currency = combinations.currency
-        and unexplained_receipts.residual_amount = combinations.combination_amount
-    left join (select distinct receipt_id from single_matches) as singly_explained
+            and unexplained_receipts.entity = combinations.entity
+            and unexplained_receipts.currency = combinations.currency
+            and unexplained_receipts.residual_amount = combinations.combination_amount
+    left join singly_explained
         on unexplained_receipts.receipt_id = singly_explained.receipt_id
     where singly_explained.receipt_id is null
 

@@ -95,8 +95,8 @@ candidate_pairs as (
     from receipts
     inner join bucketed_batches
         on receipts.currency = bucketed_batches.currency
-        and receipts.amount = bucketed_batches.batch_amount
-        and {{ date_bucket('receipts.value_date', window_days) }} = bucketed_batches.date_bucket
+            and receipts.amount = bucketed_batches.batch_amount
+            and {{ date_bucket('receipts.value_date', window_days) }} = bucketed_batches.date_bucket
     where abs({{ dbt.datediff('bucketed_batches.paid_date', 'receipts.value_date', 'day') }}) <= {{ window_days }}
         -- a reference on both sides must agree; card and direct-debit payments carry
         -- none in billing while the bank prints its own text

@@ -33,12 +33,18 @@ open_items as (
 
 ),
 
+referenced as (
+
+    select distinct receipt_id from reference_hits
+
+),
+
 unreferenced_receipts as (
 
     -- nothing lettered yet: a batch is the record of the whole movement
     select payers.*
     from payers
-    left join (select distinct receipt_id from reference_hits) as referenced
+    left join referenced
         on payers.receipt_id = referenced.receipt_id
     where referenced.receipt_id is null
         and payers.lettered_amount = 0
@@ -61,10 +67,10 @@ payment_documents as (
         on billing_payment_matches.receipt_id = unreferenced_receipts.receipt_id
     left join open_items
         on billing_payment_matches.billing_invoice_id = open_items.billing_invoice_id
-        and unreferenced_receipts.entity = open_items.entity
-        and unreferenced_receipts.currency = open_items.currency
-        and open_items.is_open
-        and open_items.open_amount >= billing_payment_matches.payment_amount - {{ tolerance }}
+            and unreferenced_receipts.entity = open_items.entity
+            and unreferenced_receipts.currency = open_items.currency
+            and open_items.is_open
+            and open_items.open_amount >= billing_payment_matches.payment_amount - {{ tolerance }}
 
 ),
 

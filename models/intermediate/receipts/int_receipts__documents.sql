@@ -90,8 +90,10 @@ final as (
         billing_invoice_of_document.billing_invoice_number,
         erp_documents.gross_amount,
         cast(coalesce(credits_per_document.credited_amount, 0) as {{ type_money() }}) as credited_amount,
-        cast(erp_documents.gross_amount - coalesce(credits_per_document.credited_amount, 0)
-            as {{ type_money() }}) as amount_due
+        cast(
+            erp_documents.gross_amount - coalesce(credits_per_document.credited_amount, 0)
+            as {{ type_money() }}
+        ) as amount_due
     from erp_documents
     left join billing_invoice_of_document
         on erp_documents.erp_document_id = billing_invoice_of_document.erp_document_id

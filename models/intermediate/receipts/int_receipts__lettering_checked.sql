@@ -59,14 +59,14 @@ running_totals as (
 
     select
         joined.*,
-        sum(case when static_reason is null then applied_amount else 0 end) over (
-            partition by erp_document_id
-            order by applied_date, application_id
+        sum(case when joined.static_reason is null then joined.applied_amount else 0 end) over (
+            partition by joined.erp_document_id
+            order by joined.applied_date, joined.application_id
             rows between unbounded preceding and current row
         ) as document_applied_so_far,
-        sum(case when static_reason is null then applied_amount else 0 end) over (
-            partition by receipt_id
-            order by applied_date, application_id
+        sum(case when joined.static_reason is null then joined.applied_amount else 0 end) over (
+            partition by joined.receipt_id
+            order by joined.applied_date, joined.application_id
             rows between unbounded preceding and current row
         ) as receipt_applied_so_far
     from joined
@@ -101,8 +101,9 @@ final as (
     -- one doubtful application puts the whole pair in review
     select
         reasoned.*,
-        min(case when distrust_reason is null then 1 else 0 end)
-            over (partition by receipt_id, erp_document_id) = 1 as is_trusted
+        min(case when reasoned.distrust_reason is null then 1 else 0 end)
+            over (partition by reasoned.receipt_id, reasoned.erp_document_id)
+        = 1 as is_trusted
     from reasoned
 
 )

@@ -8,6 +8,8 @@
 
 {%- set max_size = 4 %}
 {%- set max_documents = var('receipt_subset_max_documents') %}
+{%- set document_slots = [] %}
+{%- for slot in range(1, max_size + 1) %}{% do document_slots.append('document_' ~ slot) %}{% endfor %}
 
 with
 
@@ -47,15 +49,15 @@ documents as (
         row_number() over (
             partition by available_documents.customer_key, available_documents.entity, available_documents.currency
             order by available_documents.erp_document_id
-        ) as position,
+        ) as document_position,
         count(*) over (
             partition by available_documents.customer_key, available_documents.entity, available_documents.currency
         ) as payer_document_count
     from available_documents
     inner join receipts_to_explain
         on available_documents.customer_key = receipts_to_explain.customer_key
-        and available_documents.entity = receipts_to_explain.entity
-        and available_documents.currency = receipts_to_explain.currency
+            and available_documents.entity = receipts_to_explain.entity
+            and available_documents.currency = receipts_to_explain.currency
 
 ),
 
@@ -80,7 +82,7 @@ combinations_1 as (
         cast(null as {{ dbt.type_string() }}) as document_{{ slot }},
         {%- endfor %}
         open_amount as combination_amount,
-        position as last_position,
+        document_position as last_position,
         1 as document_count
     from searchable_documents
 
@@ -103,14 +105,14 @@ combinations_{{ size }} as (
         {%- endif %}
         {%- endfor %}
         previous.combination_amount + next_document.open_amount as combination_amount,
-        next_document.position as last_position,
+        next_document.document_position as last_position,
         {{ size }} as document_count
     from combinations_{{ size - 1 }} as previous
     inner join searchable_documents as next_document
         on previous.customer_key = next_document.customer_key
-        and previous.entity = next_document.entity
-        and previous.currency = next_document.currency
-        and next_document.position > previous.last_position
+            and previous.entity = next_document.entity
+            and previous.currency = next_document.currency
+            and previous.last_position < next_document.document_position
     where previous.combination_amount + next_document.open_amount <= previous.largest_residual
 
 ),
@@ -129,15 +131,13 @@ final as (
 
     select
         -- concat_ws skips the empty slots of a smaller combination
-        concat_ws('+', {% for slot in range(1, max_size + 1) %}document_{{ slot }}{{ ', ' if not loop.last }}{% endfor %}) as combination_id,
+        concat_ws('+', {{ document_slots | join(', ') }}) as combination_id,
         customer_key,
         entity,
         currency,
         combination_amount,
         document_count,
-        {%- for slot in range(1, max_size + 1) %}
-        document_{{ slot }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ document_slots | join(',\n        ') }}
     from all_combinations
 
 )

@@ -43,8 +43,10 @@ final as (
         documents.external_reference,
         documents.amount_due,
         cast(coalesce(lettered_per_document.lettered_amount, 0) as {{ type_money() }}) as lettered_amount,
-        cast(documents.amount_due - coalesce(lettered_per_document.lettered_amount, 0)
-            as {{ type_money() }}) as open_amount,
+        cast(
+            documents.amount_due - coalesce(lettered_per_document.lettered_amount, 0)
+            as {{ type_money() }}
+        ) as open_amount,
         documents.amount_due - coalesce(lettered_per_document.lettered_amount, 0)
         > {{ var('amount_tolerance') }} as is_open
     from documents

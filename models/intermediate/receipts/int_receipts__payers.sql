@@ -62,7 +62,7 @@ payer_by_erp_customer as (
     from receipts
     inner join customer_groups
         on receipts.erp_customer_id = customer_groups.source_customer_id
-        and customer_groups.source_system = 'erp'
+            and customer_groups.source_system = 'erp'
 
 ),
 
@@ -87,7 +87,7 @@ record_names as (
     from customer_records
     inner join customer_groups
         on customer_records.source_system = customer_groups.source_system
-        and customer_records.source_customer_id = customer_groups.source_customer_id
+            and customer_records.source_customer_id = customer_groups.source_customer_id
 
     union all
 
@@ -98,7 +98,7 @@ record_names as (
     from customer_records
     inner join customer_groups
         on customer_records.source_system = customer_groups.source_system
-        and customer_records.source_customer_id = customer_groups.source_customer_id
+            and customer_records.source_customer_id = customer_groups.source_customer_id
     where customer_records.alternate_name is not null
 
 ),
@@ -133,7 +133,7 @@ payer_name_candidates as (
     from payer_names
     inner join record_names
         on substr(payer_names.payer_clean, 1, {{ truncated_name_min_length }})
-        = substr(record_names.name_clean, 1, {{ truncated_name_min_length }})
+            = substr(record_names.name_clean, 1, {{ truncated_name_min_length }})
     where length(payer_names.payer_clean) >= {{ truncated_name_min_length }}
         and length(record_names.name_clean) > length(payer_names.payer_clean)
         and substr(record_names.name_clean, 1, length(payer_names.payer_clean)) = payer_names.payer_clean

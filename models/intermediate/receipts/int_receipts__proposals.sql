@@ -57,13 +57,22 @@ all_proposals as (
 
 ),
 
+lettered_pairs as (
+
+    select distinct
+        receipt_id,
+        erp_document_id
+    from lettering
+
+),
+
 not_yet_lettered as (
 
     select all_proposals.*
     from all_proposals
-    left join (select distinct receipt_id, erp_document_id from lettering) as lettered_pairs
+    left join lettered_pairs
         on all_proposals.receipt_id = lettered_pairs.receipt_id
-        and all_proposals.erp_document_id = lettered_pairs.erp_document_id
+            and all_proposals.erp_document_id = lettered_pairs.erp_document_id
     where lettered_pairs.receipt_id is null
 
 ),
@@ -72,11 +81,11 @@ claims as (
 
     select
         not_yet_lettered.*,
+        open_items.open_amount,
         sum(case when not_yet_lettered.status = 'proposed_auto' then not_yet_lettered.applied_amount else 0 end)
             over (partition by not_yet_lettered.erp_document_id) as auto_claimed_amount,
         count(case when not_yet_lettered.status = 'proposed_auto' then 1 end)
-            over (partition by not_yet_lettered.erp_document_id) as auto_claim_count,
-        open_items.open_amount
+            over (partition by not_yet_lettered.erp_document_id) as auto_claim_count
     from not_yet_lettered
     inner join open_items
         on not_yet_lettered.erp_document_id = open_items.erp_document_id

@@ -54,18 +54,34 @@ receipt_keys as (
                 then {{ regexp_replace_all(normalise_document_number('word'), '^0+', '') }}
         end as fragment_key
     from reference_words
-    where {{ normalise_document_number('word') }} != {{ regexp_replace_all(normalise_document_number('word'), '[0-9]', '') }}
+    where {{ normalise_document_number('word') }}
+        != {{ regexp_replace_all(normalise_document_number('word'), '[0-9]', '') }}
 
 ),
 
 document_numbers as (
 
-    select erp_document_id, entity, currency, erp_document_number as document_number from open_items
+    select
+        erp_document_id,
+        entity,
+        currency,
+        erp_document_number as document_number
+    from open_items
     union all
-    select erp_document_id, entity, currency, billing_invoice_number as document_number from open_items
+    select
+        erp_document_id,
+        entity,
+        currency,
+        billing_invoice_number as document_number
+    from open_items
     where billing_invoice_number is not null
     union all
-    select erp_document_id, entity, currency, external_reference as document_number from open_items
+    select
+        erp_document_id,
+        entity,
+        currency,
+        external_reference as document_number
+    from open_items
     where external_reference is not null
 
 ),
@@ -113,8 +129,8 @@ hits as (
     from receipt_keys
     inner join document_keys
         on receipt_keys.entity = document_keys.entity
-        and receipt_keys.currency = document_keys.currency
-        and receipt_keys.full_key = document_keys.document_key
+            and receipt_keys.currency = document_keys.currency
+            and receipt_keys.full_key = document_keys.document_key
     where document_keys.key_kind = 'full'
 
     union all
@@ -126,8 +142,8 @@ hits as (
     from receipt_keys
     inner join document_keys
         on receipt_keys.entity = document_keys.entity
-        and receipt_keys.currency = document_keys.currency
-        and receipt_keys.fragment_key = document_keys.document_key
+            and receipt_keys.currency = document_keys.currency
+            and receipt_keys.fragment_key = document_keys.document_key
     where document_keys.key_kind = 'fragment'
         and length(receipt_keys.fragment_key) >= {{ min_fragment_length }}
 
@@ -152,15 +168,16 @@ documents_named as (
         strongest_hit.receipt_id,
         strongest_hit.erp_document_id,
         strongest_hit.key_kind,
-        max(case when strongest_hit.key_kind = 'full' then 1 else 0 end)
-            over (partition by strongest_hit.receipt_id) = 1 as receipt_has_full_hit,
         open_items.customer_key as document_customer_key,
         open_items.billing_invoice_id,
         open_items.document_date,
         open_items.open_amount,
         open_items.is_open,
         payers.payer_customer_key,
-        payers.residual_amount
+        payers.residual_amount,
+        max(case when strongest_hit.key_kind = 'full' then 1 else 0 end)
+            over (partition by strongest_hit.receipt_id)
+        = 1 as receipt_has_full_hit
     from strongest_hit
     inner join open_items
         on strongest_hit.erp_document_id = open_items.erp_document_id

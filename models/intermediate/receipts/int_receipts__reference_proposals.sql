@@ -24,15 +24,15 @@ open_hits as (
 
     select
         hits.*,
-        count(*) over (partition by receipt_id) as open_document_count,
-        sum(open_amount) over (partition by receipt_id) as open_total,
-        coalesce(sum(open_amount) over (
-            partition by receipt_id
-            order by document_date, erp_document_id
+        count(*) over (partition by hits.receipt_id) as open_document_count,
+        sum(hits.open_amount) over (partition by hits.receipt_id) as open_total,
+        coalesce(sum(hits.open_amount) over (
+            partition by hits.receipt_id
+            order by hits.document_date, hits.erp_document_id
             rows between unbounded preceding and 1 preceding
         ), 0) as open_before
     from hits
-    where is_open
+    where hits.is_open
 
 ),
 
@@ -40,7 +40,7 @@ allocated as (
 
     select
         open_hits.*,
-        least(open_amount, residual_amount - open_before) as applied_amount
+        least(open_hits.open_amount, open_hits.residual_amount - open_hits.open_before) as applied_amount
     from open_hits
 
 ),

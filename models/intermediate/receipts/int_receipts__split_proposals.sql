@@ -34,21 +34,29 @@ amount_claimed_documents as (
 
 ),
 
+amount_explained as (
+
+    select distinct receipt_id from amount_proposals
+
+),
+
 searchable_receipts as (
 
     select
         unexplained_receipts.*,
         row_number() over (
-            partition by unexplained_receipts.payer_customer_key, unexplained_receipts.entity,
-            unexplained_receipts.currency
+            partition by
+                unexplained_receipts.payer_customer_key, unexplained_receipts.entity,
+                unexplained_receipts.currency
             order by unexplained_receipts.value_date, unexplained_receipts.receipt_id
-        ) as position,
+        ) as receipt_position,
         count(*) over (
-            partition by unexplained_receipts.payer_customer_key, unexplained_receipts.entity,
-            unexplained_receipts.currency
+            partition by
+                unexplained_receipts.payer_customer_key, unexplained_receipts.entity,
+                unexplained_receipts.currency
         ) as payer_receipt_count
     from unexplained_receipts
-    left join (select distinct receipt_id from amount_proposals) as amount_explained
+    left join amount_explained
         on unexplained_receipts.receipt_id = amount_explained.receipt_id
     where amount_explained.receipt_id is null
 
@@ -67,9 +75,9 @@ receipt_sets as (
     from searchable_receipts as first_receipt
     inner join searchable_receipts as second_receipt
         on first_receipt.payer_customer_key = second_receipt.payer_customer_key
-        and first_receipt.entity = second_receipt.entity
-        and first_receipt.currency = second_receipt.currency
-        and second_receipt.position > first_receipt.position
+            and first_receipt.entity = second_receipt.entity
+            and first_receipt.currency = second_receipt.currency
+            and first_receipt.receipt_position < second_receipt.receipt_position
     where first_receipt.payer_receipt_count <= {{ max_documents }}
 
     union all
@@ -86,14 +94,14 @@ receipt_sets as (
     from searchable_receipts as first_receipt
     inner join searchable_receipts as second_receipt
         on first_receipt.payer_customer_key = second_receipt.payer_customer_key
-        and first_receipt.entity = second_receipt.entity
-        and first_receipt.currency = second_receipt.currency
-        and second_receipt.position > first_receipt.position
+            and first_receipt.entity = second_receipt.entity
+            and first_receipt.currency = second_receipt.currency
+            and first_receipt.receipt_position < second_receipt.receipt_position
     inner join searchable_receipts as third_receipt
         on first_receipt.payer_customer_key = third_receipt.payer_customer_key
-        and first_receipt.entity = third_receipt.entity
-        and first_receipt.currency = third_receipt.currency
-        and third_receipt.position > second_receipt.position
+            and first_receipt.entity = third_receipt.entity
+            and first_receipt.currency = third_receipt.currency
+            and second_receipt.receipt_position < third_receipt.receipt_position
     where first_receipt.payer_receipt_count <= {{ max_documents }}
 
 ),
@@ -101,18 +109,20 @@ receipt_sets as (
 set_matches as (
 
     select
-        concat_ws('+', receipt_sets.receipt_1, receipt_sets.receipt_2, receipt_sets.receipt_3,
-            available_documents.erp_document_id) as set_id,
         receipt_sets.*,
         available_documents.erp_document_id,
         available_documents.billing_invoice_id,
+        concat_ws(
+            '+', receipt_sets.receipt_1, receipt_sets.receipt_2, receipt_sets.receipt_3,
+            available_documents.erp_document_id
+        ) as set_id,
         count(*) over (partition by available_documents.erp_document_id) as sets_for_document
     from receipt_sets
     inner join available_documents
         on receipt_sets.payer_customer_key = available_documents.customer_key
-        and receipt_sets.entity = available_documents.entity
-        and receipt_sets.currency = available_documents.currency
-        and receipt_sets.set_amount = available_documents.open_amount
+            and receipt_sets.entity = available_documents.entity
+            and receipt_sets.currency = available_documents.currency
+            and receipt_sets.set_amount = available_documents.open_amount
     left join amount_claimed_documents
         on available_documents.erp_document_id = amount_claimed_documents.erp_document_id
     where amount_claimed_documents.erp_document_id is null
@@ -121,13 +131,28 @@ set_matches as (
 
 memberships as (
 
-    select set_id, receipt_1 as receipt_id, erp_document_id, billing_invoice_id, sets_for_document
+    select
+        set_id,
+        receipt_1 as receipt_id,
+        erp_document_id,
+        billing_invoice_id,
+        sets_for_document
     from set_matches
     union all
-    select set_id, receipt_2 as receipt_id, erp_document_id, billing_invoice_id, sets_for_document
+    select
+        set_id,
+        receipt_2 as receipt_id,
+        erp_document_id,
+        billing_invoice_id,
+        sets_for_document
     from set_matches
     union all
-    select set_id, receipt_3 as receipt_id, erp_document_id, billing_invoice_id, sets_for_document
+    select
+        set_id,
+        receipt_3 as receipt_id,
+        erp_document_id,
+        billing_invoice_id,
+        sets_for_document
     from set_matches
     where receipt_3 is not null
 
@@ -139,7 +164,7 @@ counted as (
     -- belongs to another set
     select
         memberships.*,
-        count(*) over (partition by receipt_id) as sets_for_receipt
+        count(*) over (partition by memberships.receipt_id) as sets_for_receipt
     from memberships
 
 ),
@@ -148,7 +173,7 @@ set_verdicts as (
 
     select
         counted.*,
-        max(sets_for_receipt) over (partition by set_id) as widest_receipt_overlap
+        max(counted.sets_for_receipt) over (partition by counted.set_id) as widest_receipt_overlap
     from counted
 
 ),
