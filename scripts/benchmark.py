@@ -5,12 +5,16 @@ For each size: generate the set once (cached under --cache, Parquet) or take an
 existing one (--dataset SIZE=PATH), run `dbt build --select <selection>` into a fresh
 DuckDB file, and record wall time, peak memory of dbt (the engine runs in its process),
 the DuckDB file size and the rows of each mart. Writes a Markdown table and prints the
-growth exponent fitted on time against size (1.0 = linear).
+growth exponent fitted on time against size (1.0 = linear), the slowest models of each
+build (from dbt's run_results.json), and, when cash application was built, the size of
+its bounded subset search (combinations, the worst payer's open documents, payers over
+the bound).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
 import os
 import platform
@@ -48,7 +52,9 @@ def run_size(size: int, landing: Path, selection: str, work: Path) -> dict:
         stale.unlink(missing_ok=True)
     started = time.monotonic()
     # models and seeds: what a scheduled run must build (tests are measured by CI, not here)
-    result = run_dbt(["build", "--select", selection, "--resource-type", "model", "--resource-type", "seed"],
+    target_path = work / f"target_{size}"
+    result = run_dbt(["build", "--select", selection, "--resource-type", "model", "--resource-type", "seed",
+                      "--target-path", str(target_path)],
                      dbt_vars={"landing_dir": str(landing)}, duckdb_path=db)
     seconds = time.monotonic() - started
     if result.returncode != 0:
@@ -61,9 +67,39 @@ def run_size(size: int, landing: Path, selection: str, work: Path) -> dict:
     marts = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
              for (name,) in con.execute("select table_name from information_schema.tables "
                                          "where table_schema = 'marts' order by 1").fetchall()}
+    subset = subset_search_stats(con)
     con.close()
     return {"size": size, "seconds": seconds, "peak_mb": peak_child_rss_mb(),
-            "db_mb": db.stat().st_size / 2**20, "marts": marts}
+            "db_mb": db.stat().st_size / 2**20, "marts": marts,
+            "models": model_seconds(target_path / "run_results.json"), "subset": subset}
+
+
+def model_seconds(run_results: Path) -> dict[str, float]:
+    """Execution seconds of each model of the build, from dbt's run_results.json."""
+    if not run_results.exists():
+        return {}
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results
+            if r["unique_id"].startswith("model.")}
+
+
+def subset_search_stats(con) -> dict | None:
+    """How big cash application's bounded subset search got (None when not built)."""
+    tables = {name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'intermediate'").fetchall()}
+    if "int_receipts__open_item_combinations" not in tables:
+        return None
+    combos, worst_combos = con.execute(
+        "select count(*), coalesce(max(n), 0) from (select customer_key, entity, currency, count(*) over "
+        "(partition by customer_key, entity, currency) as n from intermediate.int_receipts__open_item_combinations)"
+    ).fetchone()
+    worst_docs, payers = con.execute(
+        "select coalesce(max(n), 0), count(*) from (select customer_key, entity, currency, count(*) as n "
+        "from intermediate.int_receipts__available_documents group by all)").fetchone()
+    receipts = con.execute("select count(*) from intermediate.int_receipts__unexplained_receipts").fetchone()[0]
+    return {"combinations": combos, "worst_payer_combinations": worst_combos,
+            "worst_payer_open_documents": worst_docs, "payers_with_open_documents": payers,
+            "receipts_searched": receipts}
 
 
 def fitted_exponent(rows: list[dict]) -> float | None:
@@ -75,6 +111,37 @@ def fitted_exponent(rows: list[dict]) -> float | None:
     mean_y = sum(y for _, y in points) / len(points)
     sxx = sum((x - mean_x) ** 2 for x, _ in points)
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else None
+
+
+def slowest_models_table(rows: list[dict], top: int = 8) -> list[str]:
+    built = [r for r in rows if r.get("models")]
+    if not built:
+        return []
+    largest = max(built, key=lambda r: r["size"])
+    names = sorted(largest["models"], key=largest["models"].get, reverse=True)[:top]
+    out = ["", f"Slowest models (seconds, ordered at {largest['size']:,} groups):", "",
+           "| model | " + " | ".join(f"{r['size']:,}" for r in built) + " |",
+           "| --- | " + " | ".join("---:" for _ in built) + " |"]
+    for name in names:
+        out.append(f"| {name} | " + " | ".join(f"{r['models'].get(name, 0):.1f}" for r in built) + " |")
+    return out
+
+
+def subset_search_table(rows: list[dict]) -> list[str]:
+    searched = [r for r in rows if r.get("subset")]
+    if not searched:
+        return []
+    out = ["", "Cash application subset search (var receipt_subset_max_documents bounds a payer's search):", "",
+           "| groups | receipts searched | payers with open documents | combinations | worst payer: open documents "
+           "| worst payer: combinations | int_receipts__open_item_combinations (s) |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in searched:
+        st = r["subset"]
+        out.append(f"| {r['size']:,} | {st['receipts_searched']:,} | {st['payers_with_open_documents']:,} "
+                   f"| {st['combinations']:,} | {st['worst_payer_open_documents']:,} "
+                   f"| {st['worst_payer_combinations']:,} "
+                   f"| {r['models'].get('int_receipts__open_item_combinations', 0):.1f} |")
+    return out
 
 
 def main() -> int:
@@ -117,6 +184,7 @@ def main() -> int:
         lines.append(f"| {r['size']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['db_mb']:.0f} | {marts} |")
     if exponent is not None:
         lines += ["", f"Fitted growth exponent of build time against size: {exponent:.2f} (1.0 = linear)."]
+    lines += slowest_models_table(rows) + subset_search_table(rows)
     lines += ["", "Peak memory is the largest resident set of any process run so far (dbt runs "
               "DuckDB in-process), so it is cumulative across sizes in one invocation."]
     args.out.parent.mkdir(parents=True, exist_ok=True)
