@@ -3,7 +3,8 @@
 -- in another currency or entity, or beyond what the document or the receipt is worth
 -- is flagged with its reason instead of being counted as applied cash. Overruns are
 -- found in application order (applied date, then id): the application that tips the
--- document or the receipt over is the one flagged.
+-- document or the receipt over, and every later one on it, is flagged (once the
+-- lettering of a document overruns, which later line is right is a human's call).
 {{ config(materialized='table') }}
 
 {%- set tolerance = var('amount_tolerance') %}

@@ -3,7 +3,8 @@
 -- reference, billing_payment, exact_amount / grouped, split). Two last checks across
 -- receipts, since each rule looks at one receipt at a time:
 --   a document whose sure proposals together exceed its open amount is claimed twice
---   (two receipts for one invoice that only needed one): all of them go to review;
+--   (two receipts for one invoice that only needed one): all of them go to review,
+--   each with the rest of its receipt's explanation;
 --   a pair the ERP already lettered is not proposed again.
 {{ config(materialized='table') }}
 
@@ -92,13 +93,26 @@ claims as (
 
 ),
 
-checked as (
+overclaimed_documents as (
 
     select
         claims.*,
         claims.status = 'proposed_auto'
         and claims.auto_claimed_amount > claims.open_amount + {{ var('amount_tolerance') }} as is_overclaimed
     from claims
+
+),
+
+checked as (
+
+    -- an explanation stands or falls whole: a receipt with one contested document
+    -- sends all its sure rows to review, not half of a combination to the export
+    select
+        overclaimed_documents.*,
+        max(case when overclaimed_documents.is_overclaimed then 1 else 0 end)
+            over (partition by overclaimed_documents.receipt_id) = 1
+        and overclaimed_documents.status = 'proposed_auto' as is_contested
+    from overclaimed_documents
 
 ),
 
@@ -110,11 +124,13 @@ final as (
         billing_invoice_id,
         applied_amount,
         match_method,
-        case when is_overclaimed then cast(match_confidence / 2 as {{ type_percent() }}) else match_confidence end
+        case when is_contested then cast(match_confidence / 2 as {{ type_percent() }}) else match_confidence end
             as match_confidence,
-        case when is_overclaimed then 'proposed_review' else status end as status,
+        case when is_contested then 'proposed_review' else status end as status,
         case
-            when is_overclaimed
+            when is_contested and not is_overclaimed
+                then 'another document of this explanation is claimed beyond its open amount'
+            when is_contested
                 then {{ dbt.concat(['cast(auto_claim_count as ' ~ dbt.type_string() ~ ')',
                     "' receipts claim the document for '", 'cast(auto_claimed_amount as ' ~ dbt.type_string() ~ ')',
                     "', more than its open amount of '", 'cast(open_amount as ' ~ dbt.type_string() ~ ')']) }}

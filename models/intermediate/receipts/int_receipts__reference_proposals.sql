@@ -36,12 +36,31 @@ open_hits as (
 
 ),
 
-allocated as (
+judged as (
 
     select
         open_hits.*,
-        least(open_hits.open_amount, open_hits.residual_amount - open_hits.open_before) as applied_amount
+        open_hits.open_document_count > 1
+        and (
+            open_hits.key_kind = 'fragment'
+            or open_hits.open_total > open_hits.residual_amount + {{ tolerance }}
+        ) as needs_review
     from open_hits
+
+),
+
+allocated as (
+
+    -- a sure explanation is allocated oldest first; in review every named document is
+    -- a candidate for as much of the receipt as it could take, so none is left out
+    -- (and none is offered to the amount rules)
+    select
+        judged.*,
+        case
+            when judged.needs_review then least(judged.open_amount, judged.residual_amount)
+            else least(judged.open_amount, judged.residual_amount - judged.open_before)
+        end as applied_amount
+    from judged
 
 ),
 
@@ -58,23 +77,18 @@ final as (
             else 'reference'
         end as match_method,
         cast(case
-            when open_document_count > 1 and (key_kind = 'fragment' or open_total > residual_amount + {{ tolerance }})
-                then 0.50
+            when needs_review then 0.50
             when key_kind = 'fragment' then 0.90
             when open_document_count = 1 and residual_amount < open_amount - {{ tolerance }} then 0.95
             else 0.99
         end as {{ type_percent() }}) as match_confidence,
+        case when needs_review then 'proposed_review' else 'proposed_auto' end as status,
         case
-            when open_document_count > 1 and (key_kind = 'fragment' or open_total > residual_amount + {{ tolerance }})
-                then 'proposed_review'
-            else 'proposed_auto'
-        end as status,
-        case
-            when open_document_count > 1 and key_kind = 'fragment'
+            when needs_review and key_kind = 'fragment'
                 then {{ dbt.concat(["'the reference holds number fragments of '",
                     'cast(open_document_count as ' ~ dbt.type_string() ~ ')',
                     "' open documents'"]) }}
-            when open_document_count > 1 and open_total > residual_amount + {{ tolerance }}
+            when needs_review
                 then {{ dbt.concat(["'the reference names '",
                     'cast(open_document_count as ' ~ dbt.type_string() ~ ')',
                     "' open documents worth '", 'cast(open_total as ' ~ dbt.type_string() ~ ')',
