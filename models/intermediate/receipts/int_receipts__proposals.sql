@@ -109,9 +109,10 @@ checked as (
     -- sends all its sure rows to review, not half of a combination to the export
     select
         overclaimed_documents.*,
-        max(case when overclaimed_documents.is_overclaimed then 1 else 0 end)
-            over (partition by overclaimed_documents.receipt_id) = 1
-        and overclaimed_documents.status = 'proposed_auto' as is_contested
+        overclaimed_documents.status = 'proposed_auto'
+        and max(case when overclaimed_documents.is_overclaimed then 1 else 0 end)
+            over (partition by overclaimed_documents.receipt_id)
+        = 1 as is_contested
     from overclaimed_documents
 
 ),
