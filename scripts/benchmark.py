@@ -113,6 +113,63 @@ def fitted_exponent(rows: list[dict]) -> float | None:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else None
 
 
+def stress_subset_search(counts: list[int], work: Path) -> list[dict]:
+    """The worst payer, built on purpose: one payer with n open documents and a receipt
+    worth all of them (so no combination is pruned), the bound raised to n, and only
+    int_receipts__open_item_combinations run on it. Generated data never holds such a
+    payer; a real ledger may."""
+    rows = []
+    for n in counts:
+        db = work / f"stress_{n}.duckdb"
+        for stale in (db, Path(f"{db}.wal")):
+            stale.unlink(missing_ok=True)
+        con = duckdb.connect(str(db))
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_receipts__available_documents as "
+            "select 'DOC-' || lpad(cast(i as varchar), 6, '0') as erp_document_id, 'K1' as customer_key, "
+            "'US01' as entity, 'USD' as currency, date '2025-01-01' as document_date, "
+            "cast(null as varchar) as billing_invoice_id, cast(100 + i as decimal(18, 2)) as open_amount "
+            f"from range(1, {n + 1}) as t(i)")
+        con.execute(
+            "create table intermediate.int_receipts__unexplained_receipts as "
+            "select 'RCP-1' as receipt_id, 'K1' as payer_customer_key, 'US01' as entity, 'USD' as currency, "
+            "date '2025-02-01' as value_date, cast(sum(open_amount) as decimal(18, 2)) as residual_amount "
+            "from intermediate.int_receipts__available_documents")
+        con.close()
+        target_path = work / f"target_stress_{n}"
+        started = time.monotonic()
+        result = run_dbt(["run", "--select", "int_receipts__open_item_combinations", "--target-path",
+                          str(target_path)], dbt_vars={"receipt_subset_max_documents": n}, duckdb_path=db)
+        seconds = time.monotonic() - started
+        if result.returncode != 0:
+            print(f"stress run failed at {n} documents:\n{result.stdout[-2000:]}", file=sys.stderr)
+            rows.append({"documents": n, "error": "dbt run failed"})
+            continue
+        con = duckdb.connect(str(db), read_only=True)
+        combos = con.execute("select count(*) from intermediate.int_receipts__open_item_combinations").fetchone()[0]
+        con.close()
+        rows.append({"documents": n, "combinations": combos, "seconds": seconds,
+                     "model_seconds": model_seconds(target_path / "run_results.json").get(
+                         "int_receipts__open_item_combinations", 0.0)})
+        print(f"  worst payer with {n} open documents: {combos:,} combinations, {seconds:.1f} s", flush=True)
+    return rows
+
+
+def stress_table(rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
+    out = ["", "The worst payer, built on purpose (`--stress-documents`): one payer with n open documents, "
+           "a receipt worth all of them (nothing pruned), the bound raised to n:", "",
+           "| open documents | combinations of 2-4 | model (s) | dbt run (s) |", "| ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['documents']} | {r['error']} | | |")
+        else:
+            out.append(f"| {r['documents']} | {r['combinations']:,} | {r['model_seconds']:.2f} | {r['seconds']:.1f} |")
+    return out
+
+
 def slowest_models_table(rows: list[dict], top: int = 8) -> list[str]:
     built = [r for r in rows if r.get("models")]
     if not built:
@@ -152,6 +209,8 @@ def main() -> int:
                         help="use an existing landing folder for a size instead of generating")
     parser.add_argument("--select", default="+customer_xref +dim_customers +contract_subscription_matches "
                         "+invoice_matches", help="dbt selection to build")
+    parser.add_argument("--stress-documents", type=int, nargs="*", default=[], metavar="N",
+                        help="also time the grouped rule's subset search for one payer with N open documents")
     parser.add_argument("--cache", type=Path, default=PROJECT_ROOT / "generated" / "bench")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args()
@@ -167,6 +226,7 @@ def main() -> int:
         rows.append(run_size(size, landing, args.select, work))
         print(f"  {rows[-1]['seconds']:.1f} s, peak {rows[-1]['peak_mb']:.0f} MB", flush=True)
 
+    stress = stress_subset_search(args.stress_documents, work)
     exponent = fitted_exponent(rows)
     lines = [
         "# Benchmark", "",
@@ -184,7 +244,7 @@ def main() -> int:
         lines.append(f"| {r['size']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['db_mb']:.0f} | {marts} |")
     if exponent is not None:
         lines += ["", f"Fitted growth exponent of build time against size: {exponent:.2f} (1.0 = linear)."]
-    lines += slowest_models_table(rows) + subset_search_table(rows)
+    lines += slowest_models_table(rows) + subset_search_table(rows) + stress_table(stress)
     lines += ["", "Peak memory is the largest resident set of any process run so far (dbt runs "
               "DuckDB in-process), so it is cumulative across sizes in one invocation."]
     args.out.parent.mkdir(parents=True, exist_ok=True)
