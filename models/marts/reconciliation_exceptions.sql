@@ -1,0 +1,69 @@
+-- One row per reconciliation exception, what finance opens every morning: the record
+-- it names, the figures that prove it (explanation), the money at risk in document and
+-- reporting currency, its age, and who does what about it. Only the first type that
+-- explains a record is here (intermediate.int_exceptions__ranked keeps the others).
+with
+
+ranked as (
+
+    select * from {{ ref('int_exceptions__ranked') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_reporting__as_of_date') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_reporting__fx_rates_as_of') }}
+
+),
+
+reported as (
+
+    select
+        ranked.*,
+        cast(ranked.amount * fx_rates.rate_to_reporting as {{ type_money() }}) as amount_reporting,
+        as_of.as_of_date
+    from ranked
+    cross join as_of
+    left join fx_rates
+        on ranked.currency = fx_rates.currency
+    where ranked.is_reported
+
+),
+
+final as (
+
+    select
+        exception_id,
+        exception_type,
+        -- the catalogue's severity, raised to high when the money at risk reaches the
+        -- type's threshold in the reporting currency
+        case
+            when high_amount_reporting > 0 and amount_reporting >= high_amount_reporting then 'high'
+            else base_severity
+        end as severity,
+        source_system,
+        source_record_id,
+        related_record_id,
+        customer_key,
+        currency,
+        amount,
+        amount_reporting,
+        as_of_date as detected_as_of,
+        cast({{ dbt.datediff('event_date', 'as_of_date', 'day') }} as {{ dbt.type_int() }}) as age_days,
+        explanation,
+        {{ dbt.concat(['owner', "': '", 'recommended_action']) }} as recommended_action,
+        'open' as review_status,
+        source_entity,
+        family,
+        event_date
+    from reported
+
+)
+
+select * from final
