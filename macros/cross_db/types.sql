@@ -20,3 +20,6 @@
     {%- else -%}{{ dbt.type_string() }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- A summary figure: counts, reporting-currency amounts and ratios in one column. -#}
+{% macro type_ratio() %}decimal(20, 4){% endmacro %}

@@ -55,7 +55,8 @@ final as (
         amount,
         amount_reporting,
         as_of_date as detected_as_of,
-        cast({{ dbt.datediff('event_date', 'as_of_date', 'day') }} as {{ dbt.type_int() }}) as age_days,
+        {%- set days_since_event = dbt.datediff('event_date', 'as_of_date', 'day') %}
+        cast({{ days_since_event }} as {{ dbt.type_int() }}) as age_days,
         explanation,
         {{ dbt.concat(['owner', "': '", 'recommended_action']) }} as recommended_action,
         'open' as review_status,

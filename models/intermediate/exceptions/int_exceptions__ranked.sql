@@ -3,6 +3,13 @@
 -- under the first type that explains it" (CONTRACT.md): when several types name the
 -- same record, the one earliest in the vocabulary is reported and the others are kept
 -- here, not reported, so a reviewer can still see what else was wrong.
+{%- set family_columns = [
+    'exception_type', 'source_system', 'source_entity', 'source_record_id', 'related_record_id',
+    'customer_key', 'currency', 'amount', 'event_date', 'explanation'] %}
+{%- set catalogue_columns = [
+    'precedence', 'family', 'base_severity', 'high_amount_reporting', 'owner', 'recommended_action',
+    'rank_in_record'] %}
+
 with
 
 contract_billing as (
@@ -43,15 +50,13 @@ exception_types as (
 
 raised as (
 
-    select * from contract_billing
+    -- by name, not position: a family may carry working columns of its own
+    {%- for family in ['contract_billing', 'postings', 'cash', 'customers', 'gl'] %}
+    select {{ family_columns | join(', ') }} from {{ family }}
+    {%- if not loop.last %}
     union all
-    select * from postings
-    union all
-    select * from cash
-    union all
-    select * from customers
-    union all
-    select * from gl
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -81,7 +86,9 @@ final as (
         {{ dbt.hash(dbt.concat([
             "'exception|'", 'exception_type', "'|'", 'source_system', "'|'", 'source_entity', "'|'",
             'source_record_id'])) }} as exception_id,
-        catalogued.*,
+        {%- for column in family_columns + catalogue_columns %}
+        {{ column }},
+        {%- endfor %}
         rank_in_record = 1 as is_reported
     from catalogued
 

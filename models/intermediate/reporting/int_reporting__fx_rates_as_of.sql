@@ -72,8 +72,9 @@ final as (
         cast(1 as {{ type_fx_rate() }}) as rate_to_reporting
     from as_of
     where not exists (
-        select 1 from latest_rates where latest_rates.currency = '{{ var("reporting_currency") }}'
-    )
+            select 1 from latest_rates
+            where latest_rates.currency = '{{ var("reporting_currency") }}'
+        )
 
 )
 
