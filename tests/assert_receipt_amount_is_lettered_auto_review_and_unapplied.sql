@@ -1,7 +1,13 @@
 -- Conservation of cash: every receipt's amount splits exactly into ERP lettering,
 -- sure proposals, proposals in review and the unapplied rest, and no part is negative
 -- (the engine never applies more than the receipt).
-select *
+select
+    receipt_id,
+    amount,
+    lettered_amount,
+    auto_amount,
+    review_amount,
+    unapplied_amount
 from {{ ref('receipt_balances') }}
 where lettered_amount + auto_amount + review_amount + unapplied_amount != amount
     or lettered_amount < 0
