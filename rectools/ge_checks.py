@@ -154,6 +154,100 @@ def row_conservation() -> list[Check]:
     return [Check(asset="row_counts_by_entity", query=query, expectations=build, requires=tuple(requires))]
 
 
+def _exception_types() -> list[str]:
+    """The 20 types of the vocabulary, as the project's catalogue seed lists them."""
+    import csv
+
+    with (PROJECT_ROOT / "seeds" / "exception_types.csv").open(newline="", encoding="utf-8") as handle:
+        return [row["exception_type"] for row in csv.DictReader(handle)]
+
+
+# GE query assets must start with SELECT: the recomputation is a subquery, not a CTE
+SUMMARY_AGAINST_EXCEPTIONS = """
+select
+    summary.metric,
+    cast(summary.value as decimal(20, 4)) as summary_value,
+    cast(coalesce(recomputed.mart_value, 0) as decimal(20, 4)) as exception_rows_value
+from marts.reconciliation_summary as summary
+left join (
+    select 'exceptions' as metric, count(*) as mart_value from marts.reconciliation_exceptions
+    union all
+    select 'amount_at_risk_reporting', coalesce(sum(amount_reporting), 0) from marts.reconciliation_exceptions
+    union all
+    select 'exceptions.type.' || exception_type, count(*) from marts.reconciliation_exceptions group by 1
+    union all
+    select 'amount_at_risk_reporting.type.' || exception_type, sum(amount_reporting)
+    from marts.reconciliation_exceptions group by 1
+    union all
+    select 'exceptions.severity.' || severity, count(*) from marts.reconciliation_exceptions group by 1
+    union all
+    select 'amount_at_risk_reporting.severity.' || severity, sum(amount_reporting)
+    from marts.reconciliation_exceptions group by 1
+) as recomputed on summary.metric = recomputed.metric
+where summary.metric in ('exceptions', 'amount_at_risk_reporting')
+   or summary.metric like 'exceptions.%'
+   or summary.metric like 'amount_at_risk_reporting.%'
+"""
+
+MART_ROW_RELATIONS = """
+select
+    (select count(*) from marts.receipt_balances) as receipt_balance_rows,
+    (select count(*) from staging.stg_erp__cash_receipts) as staged_receipts,
+    (select count(*) from marts.reconciliation_exceptions where exception_type = 'unapplied_cash')
+        as unapplied_cash_exceptions,
+    (select count(*) from marts.receipt_balances where unexplained_amount > 0) as receipts_with_unexplained_cash,
+    (select count(*) from marts.reconciliation_exceptions) as exception_rows,
+    (select cast(value as bigint) from marts.reconciliation_summary where metric = 'exceptions')
+        as summary_exceptions
+"""
+
+
+@suite("mart_coherence")
+def mart_coherence() -> list[Check]:
+    """The marts agree with each other: exception value sets and ranges, the summary
+    equal to the sum of the exception rows (per type and severity, counts and money),
+    one balance per receipt, and no more unapplied_cash than receipts with cash unexplained."""
+    import great_expectations.expectations as gxe
+
+    def exception_rows() -> list:
+        return [
+            gxe.ExpectColumnValuesToNotBeNull(column="exception_id"),
+            gxe.ExpectColumnValuesToBeUnique(column="exception_id"),
+            gxe.ExpectColumnValuesToBeInSet(column="exception_type", value_set=_exception_types()),
+            gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=["high", "medium", "low"]),
+            gxe.ExpectColumnValuesToBeInSet(column="source_system", value_set=["crm", "billing", "erp"]),
+            gxe.ExpectColumnValuesToBeInSet(column="review_status", value_set=["open", "confirmed", "dismissed"]),
+            gxe.ExpectColumnValuesToNotBeNull(column="source_record_id"),
+            gxe.ExpectColumnValuesToNotBeNull(column="explanation"),
+            gxe.ExpectColumnValuesToNotBeNull(column="recommended_action"),
+            gxe.ExpectColumnValuesToNotBeNull(column="detected_as_of"),
+            gxe.ExpectColumnValuesToBeBetween(column="age_days", min_value=0),
+            gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0),
+            gxe.ExpectColumnValuesToBeBetween(column="amount_reporting", min_value=0),
+        ]
+
+    def summary_sums() -> list:
+        return [gxe.ExpectColumnPairValuesToBeEqual(column_A="summary_value", column_B="exception_rows_value")]
+
+    def row_relations() -> list:
+        return [
+            gxe.ExpectColumnPairValuesToBeEqual(column_A="receipt_balance_rows", column_B="staged_receipts"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="receipts_with_unexplained_cash", column_B="unapplied_cash_exceptions", or_equal=True),
+            gxe.ExpectColumnPairValuesToBeEqual(column_A="exception_rows", column_B="summary_exceptions"),
+        ]
+
+    return [
+        Check(asset="reconciliation_exceptions", table=("marts", "reconciliation_exceptions"),
+              expectations=exception_rows),
+        Check(asset="summary_equals_exception_rows", query=SUMMARY_AGAINST_EXCEPTIONS, expectations=summary_sums,
+              requires=("marts.reconciliation_summary", "marts.reconciliation_exceptions")),
+        Check(asset="mart_row_relations", query=MART_ROW_RELATIONS, expectations=row_relations,
+              requires=("marts.receipt_balances", "staging.stg_erp__cash_receipts",
+                        "marts.reconciliation_exceptions", "marts.reconciliation_summary")),
+    ]
+
+
 # --------------------------------------------------------------------------- runner
 
 
@@ -232,7 +326,8 @@ def _target(kwargs: dict) -> str:
     if "column_list" in kwargs:
         return "+".join(kwargs["column_list"])
     if "column_A" in kwargs:
-        return f"{kwargs['column_A']} = {kwargs['column_B']}"
+        relation = "=" if "or_equal" not in kwargs else (">=" if kwargs["or_equal"] else ">")
+        return f"{kwargs['column_A']} {relation} {kwargs['column_B']}"
     return ""
 
 

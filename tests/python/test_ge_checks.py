@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import run_ge  # noqa: E402  (scripts/run_ge.py)
 
 ACCOUNTS = [("A1", "Acme"), ("A2", "Beta"), ("A3", "Gamma")]
+# the staging suites on their own: the mart suite has its own hand-made warehouse below
+STAGING_SUITES = ["staging_keys", "row_conservation"]
+STAGING_ARGS = ["--suite", "staging_keys", "--suite", "row_conservation"]
 FX = [("2025-01-01", "EUR", "1.1"), ("2025-01-01", "GBP", "1.3"), ("2025-01-02", "EUR", "1.2")]
 
 
@@ -65,7 +68,7 @@ def failing(result) -> set[tuple[str, str, str]]:
 def test_coherent_warehouse_passes_and_writes_docs(tmp_path, capsys):
     db = build(tmp_path / "ok.duckdb")
     docs = tmp_path / "docs"
-    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(docs)])
+    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(docs), *STAGING_ARGS])
     out = capsys.readouterr().out
     assert code == 0, out
     assert (docs / "index.html").exists()
@@ -78,7 +81,7 @@ def test_coherent_warehouse_passes_and_writes_docs(tmp_path, capsys):
 def test_duplicated_staged_key_fails(tmp_path, capsys):
     # A2 staged twice and quarantined never: uniqueness fails, and so does the count (4 vs 3)
     db = build(tmp_path / "dup.duckdb", staged_accounts=ACCOUNTS + [("A2", "Beta")])
-    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(tmp_path / "docs")])
+    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(tmp_path / "docs"), *STAGING_ARGS])
     captured = capsys.readouterr()
     assert code == 1
     assert "expect_column_values_to_be_unique(account_id)" in captured.err
@@ -88,7 +91,7 @@ def test_duplicated_staged_key_fails(tmp_path, capsys):
 def test_duplicated_compound_key_and_null_key_fail(tmp_path):
     fx = [FX[0], FX[1], (None, "EUR", "1.2")]  # third row loses its date...
     db = build(tmp_path / "fx.duckdb", staged_fx=fx + [FX[0]])  # ...and one row is doubled
-    result = ge_checks.run_checks(db, docs_dir=None)
+    result = ge_checks.run_checks(db, docs_dir=None, suite_names=STAGING_SUITES)
     assert failing(result) == {
         ("stg_reference__fx_rates", "expect_column_values_to_not_be_null", "rate_date"),
         ("stg_reference__fx_rates", "expect_compound_columns_to_be_unique", "rate_date+currency"),
@@ -104,7 +107,7 @@ def test_lost_row_fails(tmp_path):
         staged_accounts=ACCOUNTS[:1],
         quarantined=[("crm", "accounts", "A2"), ("reference", "fx_rates", "2025-01-09|EUR")],
     )
-    result = ge_checks.run_checks(db, docs_dir=None)
+    result = ge_checks.run_checks(db, docs_dir=None, suite_names=STAGING_SUITES)
     assert not result.success
     assert failing(result) == {
         ("row_counts_by_entity", "expect_column_pair_values_to_be_equal",
@@ -121,7 +124,7 @@ def test_quarantined_rows_complete_the_count(tmp_path):
         staged_accounts=ACCOUNTS[:1],
         quarantined=[("CRM", "accounts", "A2"), ("crm", "crm__accounts", None)],  # both spellings count
     )
-    assert ge_checks.run_checks(db, docs_dir=None).success
+    assert ge_checks.run_checks(db, docs_dir=None, suite_names=STAGING_SUITES).success
 
 
 def test_missing_duckdb_file_is_usage_error(tmp_path, capsys):
@@ -132,12 +135,78 @@ def test_missing_duckdb_file_is_usage_error(tmp_path, capsys):
 
 def test_missing_table_is_usage_error(tmp_path, capsys):
     db = build(tmp_path / "partial.duckdb", drop="table staging.stg_reference__fx_rates")
-    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(tmp_path / "d")])
+    code = run_ge.main(["--duckdb", str(db), "--docs-dir", str(tmp_path / "d"), *STAGING_ARGS])
     assert code == 2
     assert "staging.stg_reference__fx_rates" in capsys.readouterr().err
 
 
 def test_suites_form_a_registry():
-    assert list(ge_checks.SUITES)[:2] == ["staging_keys", "row_conservation"]
+    assert list(ge_checks.SUITES)[:3] == ["staging_keys", "row_conservation", "mart_coherence"]
     with pytest.raises(ge_checks.UsageError, match="unknown suite"):
         ge_checks.collect_checks(["nope"])
+
+
+# --------------------------------------------------------------------------- mart coherence
+
+EXCEPTIONS = [
+    # id, type, severity, system, record, amount, amount_reporting, age
+    ("X1", "invoice_not_posted", "high", "billing", "I1", "100.00", "110.00", 10),
+    ("X2", "unapplied_cash", "medium", "erp", "R1", "50.00", "50.00", 3),
+]
+
+
+def build_marts(path: Path, exceptions=EXCEPTIONS, summary_shift=0) -> Path:
+    """A warehouse holding the marts the coherence suite reads, consistent unless told."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema staging; create schema marts")
+    con.execute(
+        "create table marts.reconciliation_exceptions (exception_id varchar, exception_type varchar, "
+        "severity varchar, source_system varchar, source_record_id varchar, amount decimal(18,2), "
+        "amount_reporting decimal(18,2), age_days integer, explanation varchar, recommended_action varchar, "
+        "detected_as_of date, review_status varchar)")
+    con.executemany(
+        "insert into marts.reconciliation_exceptions values (?, ?, ?, ?, ?, ?, ?, ?, 'why', 'do', "
+        "date '2025-06-30', 'open')", exceptions)
+    con.execute("create table marts.reconciliation_summary (metric varchar, value decimal(20,4))")
+    con.execute(
+        "insert into marts.reconciliation_summary "
+        "select 'exceptions', count(*) + ? from marts.reconciliation_exceptions "
+        "union all select 'amount_at_risk_reporting', sum(amount_reporting) from marts.reconciliation_exceptions "
+        "union all select 'exceptions.type.' || exception_type, count(*) from marts.reconciliation_exceptions "
+        "group by 1 "
+        "union all select 'exceptions.severity.' || severity, count(*) from marts.reconciliation_exceptions "
+        "group by 1 "
+        "union all select 'exceptions_per_1000_invoices', 0.5", [summary_shift])
+    con.execute("create table staging.stg_erp__cash_receipts (receipt_id varchar)")
+    con.execute("insert into staging.stg_erp__cash_receipts values ('R1'), ('R2')")
+    con.execute("create table marts.receipt_balances (receipt_id varchar, unexplained_amount decimal(18,2))")
+    con.execute("insert into marts.receipt_balances values ('R1', 50.00), ('R2', 0.00)")
+    con.close()
+    return path
+
+
+def test_coherent_marts_pass_the_mart_suite(tmp_path):
+    result = ge_checks.run_checks(build_marts(tmp_path / "m.duckdb"), docs_dir=None, suite_names=["mart_coherence"])
+    assert result.success, [(o.asset, o.expectation, o.detail) for o in result.failed]
+
+
+def test_summary_that_does_not_add_up_fails(tmp_path):
+    db = build_marts(tmp_path / "m.duckdb", summary_shift=1)
+    result = ge_checks.run_checks(db, docs_dir=None, suite_names=["mart_coherence"])
+    assert failing(result) == {
+        ("summary_equals_exception_rows", "expect_column_pair_values_to_be_equal",
+         "summary_value = exception_rows_value"),
+        ("mart_row_relations", "expect_column_pair_values_to_be_equal", "exception_rows = summary_exceptions"),
+    }
+
+
+def test_broken_exception_rows_fail(tmp_path):
+    broken = EXCEPTIONS + [
+        ("X2", "unapplied_cash", "urgent", "erp", "R2", "-5.00", "-5.00", -1),  # id reused, bad values
+    ]
+    result = ge_checks.run_checks(build_marts(tmp_path / "m.duckdb", exceptions=broken), docs_dir=None,
+                                  suite_names=["mart_coherence"])
+    failed = {(asset, target) for asset, _expectation, target in failing(result)}
+    assert {("reconciliation_exceptions", "exception_id"), ("reconciliation_exceptions", "severity"),
+            ("reconciliation_exceptions", "age_days"), ("reconciliation_exceptions", "amount"),
+            ("mart_row_relations", "receipts_with_unexplained_cash >= unapplied_cash_exceptions")} <= failed
