@@ -3,9 +3,12 @@ not written against: customer groups, contract-subscription links and invoice-do
 links all score F1 >= 0.99 against the generator's truth (issue #4's suite threshold),
 each with precision and recall held separately so a high F1 cannot hide a one-sided
 failure; receipt applications (existing + proposed_auto) score F1 >= 0.97 with
-proposed_auto precision >= 0.995 (issue #5's suite thresholds)."""
+proposed_auto precision >= 0.995 (issue #5's suite thresholds); reconciliation
+exceptions score micro F1 >= 0.97 (issue #6's suite threshold) and keep their ids
+when the same data is built again."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -20,7 +23,8 @@ GROUPS = 1000
 SEED = 3
 MIN_F1 = 0.99
 MARTS = ["customer_xref", "dim_customers", "contract_subscription_matches", "invoice_matches",
-         "payment_applications", "receipt_balances"]
+         "payment_applications", "receipt_balances", "reconciliation_exceptions", "reconciliation_summary"]
+MIN_EXCEPTION_F1 = 0.97
 MIN_CASH_F1 = 0.97
 MIN_AUTO_PRECISION = 0.995
 
@@ -66,6 +70,34 @@ def test_cash_application_reaches_the_threshold(scores):
     assert cash["proposed_auto_precision"] >= MIN_AUTO_PRECISION, cash
     # the engine proposed something: lettering alone would not exercise the rules
     assert cash["proposed_auto_rows"] > 100, cash
+
+
+def test_exceptions_reach_the_threshold(scores):
+    exceptions = scores["exceptions"]["metrics"]
+    weak = {kind: m for kind, m in exceptions["by_type"].items() if m["f1"] < 0.95}
+    assert exceptions["micro"]["f1"] >= MIN_EXCEPTION_F1, (exceptions["micro"], weak)
+
+
+def test_a_second_build_keeps_every_exception_id(built, tmp_path):
+    """The same inputs give the same exceptions under the same ids: a problem keeps its
+    id across scheduled runs (reviewer decisions will hang on it)."""
+    truth_dir, db = built
+    again = tmp_path / "again.duckdb"
+    shutil.copyfile(db, again)
+    landing = truth_dir.parent / "landing"
+    result = run_dbt(["run", "--select", "int_reporting__as_of_date+", "int_exceptions__ranked+",
+                      "--full-refresh"], dbt_vars={"landing_dir": str(landing)}, duckdb_path=again)
+    assert result.returncode == 0, result.stdout[-4000:]
+    query = ("select exception_id, exception_type, source_record_id, explanation, amount "
+             "from marts.reconciliation_exceptions order by exception_id")
+    rows = []
+    for path in (db, again):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            rows.append(con.execute(query).fetchall())
+        finally:
+            con.close()
+    assert rows[0] and rows[0] == rows[1]
 
 
 def test_every_source_customer_record_has_one_key(built):
