@@ -1,27 +1,44 @@
--- STUB (issue #6 in progress): the cash family of reconciliation exceptions, in the
--- shared family shape (see models/intermediate/exceptions/_exceptions__models.yml).
+-- The cash family of reconciliation exceptions (CONTRACT.md, "Exception vocabulary":
+-- unapplied_cash, paid_status_mismatch, duplicate_payment), in the family shape (see
+-- models/intermediate/exceptions/_exceptions__models.yml). Each type is one model of
+-- this folder; all of them read cash application (payment_applications,
+-- receipt_balances: issue #5) and never match cash again. A duplicate_payment receipt is
+-- kept out of unapplied_cash here, since the contract says so although unapplied_cash
+-- comes first in the vocabulary; other precedence is int_exceptions__ranked's.
+{%- set family_columns = [
+    'exception_type', 'source_system', 'source_entity', 'source_record_id', 'related_record_id',
+    'customer_key', 'currency', 'amount', 'event_date', 'explanation',
+] %}
+
 with
 
-no_rows as (
+unapplied_cash as (
 
-    select
-        cast(null as {{ dbt.type_string() }}) as exception_type,
-        cast(null as {{ dbt.type_string() }}) as source_system,
-        cast(null as {{ dbt.type_string() }}) as source_entity,
-        cast(null as {{ dbt.type_string() }}) as source_record_id,
-        cast(null as {{ dbt.type_string() }}) as related_record_id,
-        cast(null as {{ dbt.type_string() }}) as customer_key,
-        cast(null as {{ dbt.type_string() }}) as currency,
-        cast(null as {{ type_money() }}) as amount,
-        cast(null as date) as event_date,
-        cast(null as {{ dbt.type_string() }}) as explanation
+    select * from {{ ref('int_exceptions__cash_unapplied_cash') }}
+
+),
+
+paid_status_mismatch as (
+
+    select * from {{ ref('int_exceptions__cash_paid_status_mismatch') }}
+
+),
+
+duplicate_payment as (
+
+    select * from {{ ref('int_exceptions__cash_duplicate_payment') }}
 
 ),
 
 final as (
 
-    select * from no_rows
-    where 1 = 0
+    {%- for exception_type in ['unapplied_cash', 'paid_status_mismatch', 'duplicate_payment'] %}
+    select {{ family_columns | join(', ') }}
+    from {{ exception_type }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 )
 

@@ -1,0 +1,137 @@
+-- duplicate_payment, in the family shape: "the later of two receipts with the same
+-- entity, amount, currency, payer, bank reference, value dates at most 3 days apart"
+-- (CONTRACT.md). The payer name and the bank reference compare as the bank printed
+-- them, case and runs of spaces ignored, and a missing one equals a missing one: the
+-- two statement lines read the same. "The later" is the later value date, then the
+-- later receipt_id; the related record is the nearest earlier twin. The 3 days are the
+-- contract's own figure, not a tolerance var.
+with
+
+receipts as (
+
+    select * from {{ ref('stg_erp__cash_receipts') }}
+
+),
+
+receipt_balances as (
+
+    select * from {{ ref('receipt_balances') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_reporting__as_of_date') }}
+
+),
+
+statement_lines as (
+
+    select
+        receipt_id,
+        entity,
+        currency,
+        amount,
+        value_date,
+        payer_name,
+        bank_reference,
+        {{ cash_statement_key('payer_name') }} as payer_key,
+        {{ cash_statement_key('bank_reference') }} as reference_key
+    from receipts
+
+),
+
+twins as (
+
+    select
+        later.receipt_id,
+        later.entity,
+        later.currency,
+        later.amount,
+        later.value_date,
+        later.payer_name,
+        later.bank_reference,
+        earlier.receipt_id as earlier_receipt_id,
+        earlier.value_date as earlier_value_date,
+        {{ dbt.datediff(
+            'earlier.value_date',
+            'later.value_date',
+            'day'
+        ) }} as days_apart
+    from statement_lines as later
+    inner join statement_lines as earlier
+        on later.entity = earlier.entity
+            and later.currency = earlier.currency
+            and later.amount = earlier.amount
+            and later.payer_key = earlier.payer_key
+            and later.reference_key = earlier.reference_key
+            and later.receipt_id != earlier.receipt_id
+    where later.value_date > earlier.value_date
+        or (later.value_date = earlier.value_date and later.receipt_id > earlier.receipt_id)
+
+),
+
+nearest_twin as (
+
+    select
+        twins.*,
+        row_number() over (
+            partition by twins.receipt_id
+            order by twins.earlier_value_date desc, twins.earlier_receipt_id desc
+        ) as twin_rank
+    from twins
+    -- "value dates at most 3 days apart" (CONTRACT.md)
+    where twins.days_apart <= 3
+
+),
+
+duplicate_payment as (
+
+    select
+        'duplicate_payment' as exception_type,
+        'erp' as source_system,
+        'cash_receipts' as source_entity,
+        nearest_twin.receipt_id as source_record_id,
+        nearest_twin.earlier_receipt_id as related_record_id,
+        receipt_balances.payer_customer_key as customer_key,
+        nearest_twin.currency,
+        nearest_twin.amount,
+        nearest_twin.value_date as event_date,
+        {{ dbt.concat([
+            "'Receipt '", 'nearest_twin.receipt_id',
+            "' ('", cash_money_phrase('nearest_twin.currency', 'nearest_twin.amount'),
+            "', value date '", cash_date_text('nearest_twin.value_date'),
+            "') repeats receipt '", 'nearest_twin.earlier_receipt_id',
+            "' of '", cash_date_text('nearest_twin.earlier_value_date'),
+            "', '", 'cast(nearest_twin.days_apart as ' ~ dbt.type_string() ~ ')',
+            "' day(s) earlier: same entity '", 'nearest_twin.entity',
+            "', amount, currency, '", cash_statement_phrase('payer', 'nearest_twin.payer_name'),
+            "' and '", cash_statement_phrase('bank reference', 'nearest_twin.bank_reference'), "'.'",
+        ]) }} as explanation
+    from nearest_twin
+    cross join as_of
+    left join receipt_balances
+        on nearest_twin.receipt_id = receipt_balances.receipt_id
+    where nearest_twin.twin_rank = 1
+        and nearest_twin.value_date <= as_of.as_of_date
+
+),
+
+final as (
+
+    select
+        exception_type,
+        source_system,
+        source_entity,
+        source_record_id,
+        related_record_id,
+        customer_key,
+        currency,
+        cast(amount as {{ type_money() }}) as amount,
+        event_date,
+        explanation
+    from duplicate_payment
+
+)
+
+select * from final
