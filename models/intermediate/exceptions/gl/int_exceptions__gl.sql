@@ -125,12 +125,12 @@ service_periods as (
         billing_documents.erp_document_number,
         invoices.period_start,
         invoices.period_end,
-        coalesce(invoices.period_end, invoices.issue_date) as service_end_date,
         ar_documents.currency,
         ar_documents.net_amount,
-        coalesce(revenue_recognized.recognized_amount, 0) as recognized_amount,
         as_of.as_of_date,
-        as_of.as_of_month
+        as_of.as_of_month,
+        coalesce(invoices.period_end, invoices.issue_date) as service_end_date,
+        coalesce(revenue_recognized.recognized_amount, 0) as recognized_amount
     from billing_documents
     inner join invoices
         on billing_documents.billing_document_id = invoices.invoice_id

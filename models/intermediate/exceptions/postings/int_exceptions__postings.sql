@@ -42,7 +42,8 @@ documents_aged as (
             when 'invoice' then 'Invoice'
             else 'Credit note'
         end as document_label,
-        {{ dbt.datediff('billing_documents.issue_date', 'as_of.as_of_date', 'day') }} as days_since_issue
+        {{ dbt.datediff('billing_documents.issue_date', 'as_of.as_of_date', 'day') }}
+            as days_since_issue
     from billing_documents
     cross join as_of
 

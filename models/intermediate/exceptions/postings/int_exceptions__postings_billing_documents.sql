@@ -100,7 +100,6 @@ final as (
         billing_documents.issue_date,
         billing_documents.currency,
         billing_documents.billing_total,
-        coalesce(first_postings.live_document_count, 0) as live_document_count,
         first_postings.erp_document_id,
         first_postings.erp_document_number,
         first_postings.erp_customer_id,
@@ -113,7 +112,8 @@ final as (
         extra_postings.extra_document_number,
         extra_postings.extra_posting_date,
         extra_postings.extra_gross_amount,
-        cancelled_references.cancelled_document_number
+        cancelled_references.cancelled_document_number,
+        coalesce(first_postings.live_document_count, 0) as live_document_count
     from billing_documents
     left join first_postings
         on billing_documents.billing_document_type = first_postings.billing_document_type
