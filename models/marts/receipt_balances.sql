@@ -1,7 +1,7 @@
 -- One row per ERP cash receipt: how its amount splits between the ERP lettering, the
 -- engine's sure proposals, the proposals waiting for review and what nobody explains,
 -- with why that rest is unexplained. amount = lettered + auto + review + unapplied.
--- The unexplained_amount (amount - lettered - auto) is what unapplied_cash reads.
+-- unexplained_amount = amount - lettered - auto; unapplied_cash reads unapplied_amount.
 with
 
 payers as (

@@ -1,25 +1,18 @@
 -- unapplied_cash, in the family shape: "after ERP lettering and the engine's sure
 -- matches, part of the receipt is still unexplained (overpayments land here)"
--- (CONTRACT.md). That part is receipt_balances.unexplained_amount (amount - lettered -
--- proposed_auto): cash whose candidates await review is not a sure match, so it counts.
--- Beyond amount_tolerance only (rounding). Taken out first, because something else
--- already reports or excuses them:
+-- (CONTRACT.md). That part is what no explanation covers: amount less ERP lettering,
+-- sure matches and the candidates waiting in the review queue. Cash with candidates is
+-- explained, only not surely: it is already a reviewer's item in payment_applications
+-- (proposed_review, with the ambiguity stated), and raising it here too would hand the
+-- same decision to two people (DECISIONLOG). Beyond amount_tolerance only (rounding).
+-- Taken out first, because something else already reports or excuses them:
 --   * a duplicate_payment receipt: "such a receipt is not also unapplied_cash";
---   * the part whose only candidates are the ERP documents of one invoice posted twice:
---     that is the invoice's duplicate_posting ("reported once, under the first type
---     that explains it"); the receipt is applied once the extra document is cancelled;
 --   * a short payment (int_exceptions__cash_short_payments): "Not exceptions".
 with
 
 receipt_balances as (
 
     select * from {{ ref('receipt_balances') }}
-
-),
-
-payment_applications as (
-
-    select * from {{ ref('payment_applications') }}
 
 ),
 
@@ -47,35 +40,6 @@ as_of as (
 
 ),
 
-duplicate_posting_candidates as (
-
-    -- every review candidate of the receipt is a posting of one and the same invoice
-    -- (erp_lettering rows in review are failed ERP lettering, not candidates)
-    select
-        receipt_id,
-        max(applied_amount) as duplicate_posting_amount
-    from payment_applications
-    where status = 'proposed_review'
-        and match_method != 'erp_lettering'
-    group by receipt_id
-    having count(*) > 1
-        and count(billing_invoice_id) = count(*)
-        and count(distinct billing_invoice_id) = 1
-
-),
-
-review_reasons as (
-
-    -- what the reviewer is asked to decide, in cash application's own words
-    select
-        receipt_id,
-        min(review_reason) as review_reason
-    from payment_applications
-    where status = 'proposed_review'
-    group by receipt_id
-
-),
-
 short_paid as (
 
     select
@@ -97,16 +61,11 @@ still_unexplained as (
         receipt_balances.lettered_amount,
         receipt_balances.auto_amount,
         receipt_balances.payer_customer_key,
-        case
-            when review_reasons.review_reason is not null
-                then {{ dbt.concat([
-                    'receipt_balances.unexplained_reason', "' ('", 'review_reasons.review_reason', "')'"]) }}
-            else receipt_balances.unexplained_reason
-        end as unexplained_reason,
+        receipt_balances.unexplained_reason,
         receipts.payer_name,
         receipts.bank_reference,
         receipt_balances.unexplained_amount
-        - coalesce(duplicate_posting_candidates.duplicate_posting_amount, 0)
+        - receipt_balances.review_amount
         - coalesce(short_paid.short_payment_amount, 0) as unexplained_amount
     from receipt_balances
     cross join as_of
@@ -114,12 +73,8 @@ still_unexplained as (
         on receipt_balances.receipt_id = receipts.receipt_id
     left join duplicate_payments
         on receipt_balances.receipt_id = duplicate_payments.source_record_id
-    left join duplicate_posting_candidates
-        on receipt_balances.receipt_id = duplicate_posting_candidates.receipt_id
     left join short_paid
         on receipt_balances.receipt_id = short_paid.receipt_id
-    left join review_reasons
-        on receipt_balances.receipt_id = review_reasons.receipt_id
     where duplicate_payments.source_record_id is null
         and receipt_balances.value_date <= as_of.as_of_date
 
