@@ -201,60 +201,27 @@ metrics as (
 
     union all
 
+    -- each exception figure in total, then by type and by severity: counts and money
+    {%- for figure, column, unit in [
+        ('exceptions', 'exception_count', 'count'),
+        ('amount_at_risk_reporting', 'amount_reporting', 'reporting currency')] %}
+    {%- for breakdown, relation, key in [
+        (none, 'by_type', none), ('type', 'by_type', 'exception_type'), ('severity', 'by_severity', 'severity')] %}
     select
-        'exceptions' as metric,
+        {%- if breakdown %}
+        {{ dbt.concat(["'" ~ figure ~ "." ~ breakdown ~ ".'", key]) }} as metric,
+        {%- else %}
+        '{{ figure }}' as metric,
+        {%- endif %}
         'exceptions' as metric_group,
-        'count' as unit,
-        cast(sum(exception_count) as {{ type_ratio() }}) as metric_value
-    from by_type
+        '{{ unit }}' as unit,
+        cast({{ 'sum(' ~ column ~ ')' if not breakdown else column }} as {{ type_ratio() }}) as metric_value
+    from {{ relation }}
 
     union all
 
-    select
-        'amount_at_risk_reporting' as metric,
-        'exceptions' as metric_group,
-        'reporting currency' as unit,
-        cast(sum(amount_reporting) as {{ type_ratio() }}) as metric_value
-    from by_type
-
-    union all
-
-    select
-        {{ dbt.concat(["'exceptions.type.'", 'exception_type']) }} as metric,
-        'exceptions' as metric_group,
-        'count' as unit,
-        cast(exception_count as {{ type_ratio() }}) as metric_value
-    from by_type
-
-    union all
-
-    select
-        {{ dbt.concat(["'amount_at_risk_reporting.type.'", 'exception_type']) }} as metric,
-        'exceptions' as metric_group,
-        'reporting currency' as unit,
-        cast(amount_reporting as {{ type_ratio() }}) as metric_value
-    from by_type
-
-    union all
-
-    select
-        {{ dbt.concat(["'exceptions.severity.'", 'severity']) }} as metric,
-        'exceptions' as metric_group,
-        'count' as unit,
-        cast(exception_count as {{ type_ratio() }}) as metric_value
-    from by_severity
-
-    union all
-
-    select
-        {{ dbt.concat(["'amount_at_risk_reporting.severity.'", 'severity']) }} as metric,
-        'exceptions' as metric_group,
-        'reporting currency' as unit,
-        cast(amount_reporting as {{ type_ratio() }}) as metric_value
-    from by_severity
-
-    union all
-
+    {% endfor %}
+    {%- endfor %}
     select
         'issued_invoices' as metric,
         'volume' as metric_group,

@@ -119,18 +119,7 @@ duplicate_payment as (
 
 final as (
 
-    select
-        exception_type,
-        source_system,
-        source_entity,
-        source_record_id,
-        related_record_id,
-        customer_key,
-        currency,
-        cast(amount as {{ type_money() }}) as amount,
-        event_date,
-        explanation
-    from duplicate_payment
+    {{ exception_family_shape('duplicate_payment') }}
 
 )
 

@@ -102,18 +102,7 @@ paid_status_mismatch as (
 
 final as (
 
-    select
-        exception_type,
-        source_system,
-        source_entity,
-        source_record_id,
-        related_record_id,
-        customer_key,
-        currency,
-        cast(amount as {{ type_money() }}) as amount,
-        event_date,
-        explanation
-    from paid_status_mismatch
+    {{ exception_family_shape('paid_status_mismatch') }}
 
 )
 

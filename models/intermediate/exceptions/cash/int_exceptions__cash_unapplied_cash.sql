@@ -110,18 +110,7 @@ unapplied_cash as (
 
 final as (
 
-    select
-        exception_type,
-        source_system,
-        source_entity,
-        source_record_id,
-        related_record_id,
-        customer_key,
-        currency,
-        cast(amount as {{ type_money() }}) as amount,
-        event_date,
-        explanation
-    from unapplied_cash
+    {{ exception_family_shape('unapplied_cash') }}
 
 )
 

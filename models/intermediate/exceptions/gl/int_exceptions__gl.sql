@@ -186,18 +186,7 @@ raised as (
 
 final as (
 
-    select
-        cast(exception_type as {{ dbt.type_string() }}) as exception_type,
-        cast(source_system as {{ dbt.type_string() }}) as source_system,
-        cast(source_entity as {{ dbt.type_string() }}) as source_entity,
-        cast(source_record_id as {{ dbt.type_string() }}) as source_record_id,
-        cast(related_record_id as {{ dbt.type_string() }}) as related_record_id,
-        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
-        cast(currency as {{ dbt.type_string() }}) as currency,
-        cast(amount as {{ type_money() }}) as amount,
-        cast(event_date as date) as event_date,
-        cast(explanation as {{ dbt.type_string() }}) as explanation
-    from raised
+    {{ exception_family_shape('raised') }}
 
 )
 
