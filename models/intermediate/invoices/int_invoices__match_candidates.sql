@@ -26,6 +26,7 @@
     'reference_candidates',
     'typo_candidates',
     'amount_date_candidates',
+    'duplicate_candidates',
 ] %}
 
 with
@@ -45,6 +46,12 @@ typo_candidates as (
 amount_date_candidates as (
 
     select * from {{ ref('int_invoices__amount_date_candidates') }}
+
+),
+
+duplicate_candidates as (
+
+    select * from {{ ref('int_invoices__duplicate_candidates') }}
 
 ),
 

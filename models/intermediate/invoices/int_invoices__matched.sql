@@ -23,8 +23,10 @@ erp_documents as (
 
 accepted as (
 
-    -- each rule model accepts a pair at most once, and a later rule only sees documents
-    -- the earlier ones left unmatched, so accepted pairs are already unique
+    -- each rule model accepts a pair at most once, and a later rule only sees ERP
+    -- documents the earlier ones left unmatched, so accepted pairs are already unique and
+    -- an ERP document stands for one billing document (a billing document posted twice
+    -- has two rows: duplicate_posting)
     select *
     from candidates
     where is_accepted
