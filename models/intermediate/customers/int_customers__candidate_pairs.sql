@@ -137,8 +137,10 @@ decided as (
             when 'explicit_link' then 0.99
             when 'tax_id' then 0.97
             when 'contract_link' then 0.95
+            when 'parent_account' then 0.92
             when 'name_country' then 0.90
             when 'posted_documents' then 0.90
+            when 'contract_terms' then 0.85
             else 0.50
         end as match_confidence,
         case

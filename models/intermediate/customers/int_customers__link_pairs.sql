@@ -1,6 +1,8 @@
 -- Candidate pairs of customer records from links the tools keep or imply: the CRM
--- account a billing or ERP customer names, the CRM contracts a billing customer's
--- subscriptions name, and the ERP customers that hold a billing customer's invoices.
+-- account a billing or ERP customer names, the parent account a CRM account names, the
+-- CRM contracts a billing customer's subscriptions name, the ERP customers that hold a
+-- billing customer's invoices, and the contract terms a billing customer's subscriptions
+-- repeat (int_customers__contract_term_pairs).
 -- Links are checked, not trusted: a named account that is missing, deleted or has
 -- another tax id is not followed; an implied link counts only when most of a record's
 -- evidence agrees (one ERP customer may hold two legal entities' documents, so tax ids
@@ -44,6 +46,12 @@ erp_documents as (
 
 ),
 
+contract_term_pairs as (
+
+    select * from {{ ref('int_customers__contract_term_pairs') }}
+
+),
+
 explicit_links as (
 
     select
@@ -63,6 +71,28 @@ explicit_links as (
         on crm_account.source_system = 'crm'
             and linking.crm_account_id = crm_account.source_customer_id
     where linking.crm_account_id is not null
+
+),
+
+parent_accounts as (
+    -- the CRM's own hierarchy: an account and its parent are two legal entities of one
+    -- client (CONTRACT.md, Records and links), unless the parent is missing or deleted
+    select
+        child.record_id as record_id_a,
+        coalesce(parent.record_id, {{ dbt.concat(["'crm:'", 'child.parent_account_id']) }}) as record_id_b,
+        'parent_account' as match_rule,
+        {{ dbt.concat(["'CRM account '", 'child.source_customer_id', "' has parent account '",
+                       'child.parent_account_id']) }} as evidence,
+        case
+            when parent.record_id is null then 'rejected: the parent account does not exist'
+            when parent.is_deleted then 'rejected: the parent account is deleted'
+        end as rejection
+    from records as child
+    left join records as parent
+        on parent.source_system = 'crm'
+            and child.parent_account_id = parent.source_customer_id
+    where child.source_system = 'crm'
+        and child.parent_account_id is not null
 
 ),
 
@@ -230,7 +260,17 @@ unioned as (
 
     select * from explicit_links
     union all
+    select * from parent_accounts
+    union all
     select * from implied_link_pairs
+    union all
+    select
+        record_id_a,
+        record_id_b,
+        match_rule,
+        evidence,
+        rejection
+    from contract_term_pairs
 
 )
 

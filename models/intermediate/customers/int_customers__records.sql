@@ -1,5 +1,6 @@
 -- Every source customer record of the three systems, with the normalised values the
--- matching rules compare: tax id, legal name, country, and the explicit CRM link.
+-- matching rules compare: tax id, legal name, country, the explicit CRM link and the
+-- CRM account's parent account.
 with
 
 crm_accounts as (
@@ -32,6 +33,7 @@ records as (
         upper(billing_country) as country,
         cast(null as {{ dbt.type_string() }}) as erp_entity,
         cast(null as {{ dbt.type_string() }}) as crm_account_id,
+        parent_account_id,
         is_deleted,
         created_at
     from crm_accounts
@@ -47,6 +49,7 @@ records as (
         upper(country) as country,
         cast(null as {{ dbt.type_string() }}) as erp_entity,
         crm_account_id,
+        cast(null as {{ dbt.type_string() }}) as parent_account_id,
         false as is_deleted,
         created_at
     from billing_customers
@@ -62,6 +65,7 @@ records as (
         upper(country) as country,
         entity as erp_entity,
         crm_account_id,
+        cast(null as {{ dbt.type_string() }}) as parent_account_id,
         false as is_deleted,
         created_at
     from erp_customers
