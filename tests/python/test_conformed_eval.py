@@ -82,7 +82,10 @@ def test_a_second_build_keeps_every_exception_id(built, tmp_path):
     """The same inputs give the same exceptions under the same ids: a problem keeps its
     id across scheduled runs (reviewer decisions will hang on it)."""
     truth_dir, db = built
-    again = tmp_path / "again.duckdb"
+    # same file name in another folder: DuckDB names the catalog after the file, and the
+    # staging views refer to it
+    again = tmp_path / "again" / db.name
+    again.parent.mkdir()
     shutil.copyfile(db, again)
     landing = truth_dir.parent / "landing"
     result = run_dbt(["run", "--select", "int_reporting__as_of_date+", "int_exceptions__ranked+",
