@@ -24,19 +24,40 @@ month_spine as (
 
 closing as (
 
-    select month, customer_key, 'crm' as arr_source, crm_arr as arr from arr_by_customer_month
+    select
+        month,
+        customer_key,
+        'crm' as arr_source,
+        crm_arr as arr
+    from arr_by_customer_month
     union all
-    select month, customer_key, 'billing' as arr_source, billing_arr as arr from arr_by_customer_month
+    select
+        month,
+        customer_key,
+        'billing' as arr_source,
+        billing_arr as arr
+    from arr_by_customer_month
     union all
-    select month, customer_key, 'erp' as arr_source, erp_arr as arr from arr_by_customer_month
+    select
+        month,
+        customer_key,
+        'erp' as arr_source,
+        erp_arr as arr
+    from arr_by_customer_month
 
 ),
 
 customer_sources as (
 
-    select customer_key, arr_source from closing
+    select
+        customer_key,
+        arr_source
+    from closing
     union
-    select customer_key, arr_source from arr_movements
+    select
+        customer_key,
+        arr_source
+    from arr_movements
 
 ),
 

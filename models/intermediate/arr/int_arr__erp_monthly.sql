@@ -33,7 +33,7 @@ fx_rates as (
 revenue_months as (
 
     select
-        cast({{ dbt.date_trunc('month', 'gl_journal_lines.posting_date') }} as date) as month,
+        cast({{ dbt.date_trunc('month', 'gl_journal_lines.posting_date') }} as date) as posting_month,
         customers.customer_key,
         gl_journal_lines.currency,
         sum(gl_journal_lines.credit - gl_journal_lines.debit) as revenue_document
@@ -50,18 +50,18 @@ revenue_months as (
 converted as (
 
     select
-        revenue_months.month,
+        revenue_months.posting_month as month, -- noqa: RF04
         revenue_months.customer_key,
         'erp' as arr_source,
         cast(sum(revenue_months.revenue_document * 12 * fx_rates.rate_to_reporting) as {{ type_money() }})
             as arr
     from revenue_months
     inner join month_spine
-        on revenue_months.month = month_spine.month
+        on revenue_months.posting_month = month_spine.month
     inner join fx_rates
-        on revenue_months.month = fx_rates.month
+        on revenue_months.posting_month = fx_rates.month
             and revenue_months.currency = fx_rates.currency
-    group by revenue_months.month, revenue_months.customer_key
+    group by revenue_months.posting_month, revenue_months.customer_key
 
 ),
 

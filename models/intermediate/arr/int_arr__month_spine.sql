@@ -31,19 +31,19 @@ as_of as (
 -- a term counts from the month whose end it reaches (CONTRACT.md: ARR at month end)
 term_months as (
 
-    select cast({{ dbt.date_trunc('month', 'start_date') }} as date) as month
+    select cast({{ dbt.date_trunc('month', 'start_date') }} as date) as start_month
     from contract_lines
     where {{ dbt.last_day('start_date', 'month') }} <= {{ open_end('end_date') }}
 
     union all
 
-    select cast({{ dbt.date_trunc('month', 'start_date') }} as date) as month
+    select cast({{ dbt.date_trunc('month', 'start_date') }} as date) as start_month
     from subscription_items
     where {{ dbt.last_day('start_date', 'month') }} <= {{ open_end('end_date') }}
 
     union all
 
-    select cast({{ dbt.date_trunc('month', 'posting_date') }} as date) as month
+    select cast({{ dbt.date_trunc('month', 'posting_date') }} as date) as start_month
     from gl_journal_lines
     where account_type = 'revenue'
 
@@ -52,7 +52,7 @@ term_months as (
 bounds as (
 
     select
-        min(term_months.month) as first_month,
+        min(term_months.start_month) as first_month,
         max(as_of.as_of_month) as last_month
     from term_months
     cross join as_of
@@ -61,9 +61,25 @@ bounds as (
 
 digits as (
 
-    select 0 as digit union all select 1 union all select 2 union all select 3
-    union all select 4 union all select 5 union all select 6 union all select 7
-    union all select 8 union all select 9
+    select 0 as digit
+    union all
+    select 1
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
+    union all
+    select 6
+    union all
+    select 7
+    union all
+    select 8
+    union all
+    select 9
 
 ),
 
@@ -81,7 +97,7 @@ months as (
 
     select
         cast({{ dbt.dateadd('month', 'month_offsets.month_offset', 'bounds.first_month') }} as date)
-            as month
+            as spine_month
     from bounds
     inner join month_offsets
         on month_offsets.month_offset
@@ -92,8 +108,8 @@ months as (
 final as (
 
     select
-        month,
-        cast({{ dbt.last_day('month', 'month') }} as date) as month_end_date
+        spine_month as month, -- noqa: RF04
+        cast({{ dbt.last_day('spine_month', 'month') }} as date) as month_end_date
     from months
 
 )

@@ -22,11 +22,26 @@ erp_monthly as (
 
 unioned as (
 
-    select month, customer_key, arr_source, arr from crm_monthly
+    select
+        month,
+        customer_key,
+        arr_source,
+        arr
+    from crm_monthly
     union all
-    select month, customer_key, arr_source, arr from billing_monthly
+    select
+        month,
+        customer_key,
+        arr_source,
+        arr
+    from billing_monthly
     union all
-    select month, customer_key, arr_source, arr from erp_monthly
+    select
+        month,
+        customer_key,
+        arr_source,
+        arr
+    from erp_monthly
 
 ),
 

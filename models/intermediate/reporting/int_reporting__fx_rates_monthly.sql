@@ -25,7 +25,7 @@ latest_dates as (
         max(fx_rates.rate_date) as rate_date
     from month_spine
     inner join fx_rates
-        on fx_rates.rate_date <= month_spine.month_end_date
+        on month_spine.month_end_date >= fx_rates.rate_date
     group by month_spine.month, month_spine.month_end_date, fx_rates.currency
 
 ),
