@@ -1,13 +1,20 @@
 -- ERP ARR per customer group and month (CONTRACT.md, ARR): revenue recognized in the
 -- month (credit minus debit on revenue GL lines, by posting date) x 12, in the
 -- reporting currency at that month end's rate. The customer is the line's
--- erp_customer_id; months after the as-of month are outside the spine.
+-- erp_customer_id, else the ERP customer of its source AR document (DECISIONLOG);
+-- months after the as-of month are outside the spine.
 with
 
 gl_journal_lines as (
 
     select * from {{ ref('stg_erp__gl_journal_lines') }}
     where account_type = 'revenue'
+
+),
+
+ar_documents as (
+
+    select * from {{ ref('stg_erp__ar_documents') }}
 
 ),
 
@@ -30,20 +37,33 @@ fx_rates as (
 
 ),
 
+revenue_lines as (
+
+    select
+        gl_journal_lines.posting_date,
+        gl_journal_lines.currency,
+        gl_journal_lines.credit - gl_journal_lines.debit as revenue_document,
+        coalesce(gl_journal_lines.erp_customer_id, ar_documents.erp_customer_id) as erp_customer_id
+    from gl_journal_lines
+    left join ar_documents
+        on gl_journal_lines.source_document_id = ar_documents.document_id
+
+),
+
 revenue_months as (
 
     select
-        cast({{ dbt.date_trunc('month', 'gl_journal_lines.posting_date') }} as date) as posting_month,
+        cast({{ dbt.date_trunc('month', 'revenue_lines.posting_date') }} as date) as posting_month,
         customers.customer_key,
-        gl_journal_lines.currency,
-        sum(gl_journal_lines.credit - gl_journal_lines.debit) as revenue_document
-    from gl_journal_lines
+        revenue_lines.currency,
+        cast(sum(revenue_lines.revenue_document) as {{ type_money() }}) as revenue_document
+    from revenue_lines
     inner join customers
-        on gl_journal_lines.erp_customer_id = customers.source_customer_id
+        on revenue_lines.erp_customer_id = customers.source_customer_id
     group by
-        {{ dbt.date_trunc('month', 'gl_journal_lines.posting_date') }},
+        {{ dbt.date_trunc('month', 'revenue_lines.posting_date') }},
         customers.customer_key,
-        gl_journal_lines.currency
+        revenue_lines.currency
 
 ),
 
