@@ -4,6 +4,13 @@
 -- quantity_mismatch read from it. CONTRACT.md: "for lines active on the as-of date";
 -- "a contract keeps at most one active line per product, and a subscription at most
 -- one active item per product", so an amendment that billing mirrors compares equal.
+{#- the line's own columns: selected and grouped by, one list for both -#}
+{%- set line_columns = [
+    'crm_contract_id', 'contract_number', 'customer_key', 'subscription_id', 'match_method',
+    'contract_line_id', 'crm_product_code', 'billing_product_code', 'line_quantity', 'net_unit_price',
+    'line_start_date', 'line_end_date', 'contract_currency', 'subscription_currency', 'billing_frequency',
+    'billing_interval', 'periods_per_year', 'as_of_date'] %}
+
 with
 
 line_item_pairs as (
@@ -78,45 +85,11 @@ pairs_on_as_of as (
 active_lines as (
 
     select
-        crm_contract_id,
-        contract_number,
-        customer_key,
-        subscription_id,
-        match_method,
-        contract_line_id,
-        crm_product_code,
-        billing_product_code,
-        line_quantity,
-        net_unit_price,
-        line_start_date,
-        line_end_date,
-        contract_currency,
-        subscription_currency,
-        billing_frequency,
-        billing_interval,
-        periods_per_year,
-        as_of_date,
+        {{ line_columns | join(',\n        ') }},
         max(item_billed_until_date) as last_billed_date
     from pairs_on_as_of
     group by
-        crm_contract_id,
-        contract_number,
-        customer_key,
-        subscription_id,
-        match_method,
-        contract_line_id,
-        crm_product_code,
-        billing_product_code,
-        line_quantity,
-        net_unit_price,
-        line_start_date,
-        line_end_date,
-        contract_currency,
-        subscription_currency,
-        billing_frequency,
-        billing_interval,
-        periods_per_year,
-        as_of_date
+        {{ line_columns | join(',\n        ') }}
 
 ),
 
