@@ -9,6 +9,9 @@ Each part of the result is ``{"score": float, "note": str | None, "metrics": {..
 ``score`` is the part's headline in [0, 1] (F1, or 1 - the worst ARR error); a part
 whose mart or truth file is missing scores 0 with a note instead of crashing.
 
+ARR movements have no truth file: they are derived from ``arr_monthly.csv`` with
+CONTRACT.md's definition (see ``score_arr_movements``).
+
 Conventions (stated once, used everywhere):
 
 - ids and enums are compared as trimmed strings; ``exception_type``,
@@ -35,6 +38,8 @@ WAREHOUSE = "wh"  # catalog alias of the attached warehouse
 DEFAULT_ARR_CELL_TOLERANCE = 1.0
 
 ARR_SOURCES = ("crm", "billing", "erp")
+
+MOVEMENT_TYPES = ("new", "expansion", "contraction", "churn", "reactivation")
 
 TRUTH_FILES = {
     "exceptions": "exceptions.csv",
@@ -301,9 +306,9 @@ def _relative_error(pred: float, truth: float) -> float:
     return abs(pred - truth) / abs(truth)
 
 
-def score_arr(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERANCE) -> dict:
+def _arr_truth_view(session: Session) -> str:
+    """Temp view ``arr_truth`` (month, group_id, arr_source, arr) over ``arr_monthly.csv``."""
     truth = session.truth("arr")
-    mart = session.mart("arr_by_customer_month")
     session.con.execute(
         f"""
         create or replace temp view arr_truth as
@@ -313,6 +318,35 @@ def score_arr(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERAN
         from {truth}
         """
     )
+    return "arr_truth"
+
+
+def _arr_key_group_view(session: Session) -> str:
+    """Temp view ``arr_key_group`` (customer_key, group_id): each customer key of
+    ``customer_xref`` goes to the truth group holding most of its source records (ties
+    to the smallest group_id). PartUnavailable without the xref or the truth groups."""
+    xref = session.mart("customer_xref")
+    groups = session.truth("customers")
+    session.con.execute(
+        f"""
+        create or replace temp view arr_key_group as
+        with votes as (
+            select {_clean('x.customer_key')} as customer_key, {_clean('g.group_id')} as group_id,
+                   count(*) as n
+            from {xref} x join {groups} g
+              on {_clean('x.source_system', True)} = {_clean('g.source_system', True)}
+             and {_clean('x.source_customer_id')} = {_clean('g.source_customer_id')}
+            group by 1, 2)
+        select customer_key, group_id from votes
+        qualify row_number() over (partition by customer_key order by n desc, group_id) = 1
+        """
+    )
+    return "arr_key_group"
+
+
+def score_arr(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERANCE) -> dict:
+    _arr_truth_view(session)
+    mart = session.mart("arr_by_customer_month")
     session.con.execute(
         f"""
         create or replace temp view arr_pred as
@@ -348,22 +382,7 @@ def score_arr(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERAN
 
     note = None
     try:
-        xref = session.mart("customer_xref")
-        groups = session.truth("customers")
-        session.con.execute(
-            f"""
-            create or replace temp view arr_key_group as
-            with votes as (
-                select {_clean('x.customer_key')} as customer_key, {_clean('g.group_id')} as group_id,
-                       count(*) as n
-                from {xref} x join {groups} g
-                  on {_clean('x.source_system', True)} = {_clean('g.source_system', True)}
-                 and {_clean('x.source_customer_id')} = {_clean('g.source_customer_id')}
-                group by 1, 2)
-            select customer_key, group_id from votes
-            qualify row_number() over (partition by customer_key order by n desc, group_id) = 1
-            """
-        )
+        _arr_key_group_view(session)
         mismatched, compared = session.one(
             f"""
             with p as (
@@ -388,6 +407,148 @@ def score_arr(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERAN
     return {"score": max(0.0, 1.0 - min(1.0, worst)), "note": note, "metrics": metrics}
 
 
+def score_arr_movements(session: Session, cell_tolerance: float = DEFAULT_ARR_CELL_TOLERANCE) -> dict:
+    """Movements of ``arr_movements`` against movements derived from the ARR truth.
+
+    The truth's movements follow CONTRACT.md per (group_id, arr_source), month over
+    month, on a spine from the group-source's first month in ``arr_monthly.csv`` to the
+    last month of the whole file (a month without a row is 0, so a source dropping to
+    zero gets its churn month). "Zero" reads as "not above zero" (net ERP credits are
+    below zero): ``new`` from not above zero to above zero, never above zero before;
+    ``reactivation`` the same with a month above zero before; ``churn`` from above
+    zero to not above zero; ``expansion`` / ``contraction`` up / down between two
+    values above zero. A change between two values not above zero is no movement
+    (contraction is "down, still above zero"). ``arr_change`` is closing - opening.
+
+    Predicted rows map customer_key to group_id as ``score_arr`` does (unmapped keys
+    stay their own cell). Each truth movement is matched by at most one predicted row
+    of its cell (month, group_id, arr_source); a match is a true positive when the
+    movement_type is the same and the arr_change differs by at most ``cell_tolerance``.
+    Every other predicted row is a false positive (of its predicted type), every other
+    truth movement a false negative (of its true type).
+    """
+    _arr_truth_view(session)
+    mart = session.mart("arr_movements")
+    _arr_key_group_view(session)
+    tolerance = float(cell_tolerance)
+    session.con.execute(
+        """
+        create or replace temp view arr_truth_movements as
+        with cells as (
+            select month, group_id, arr_source, cast(sum(arr) as decimal(38, 6)) as arr
+            from arr_truth group by all),
+        bounds as (
+            select group_id, arr_source, min(month) as first_month,
+                   (select max(month) from cells) as last_month
+            from cells group by all),
+        spine as (
+            select group_id, arr_source,
+                   cast(unnest(generate_series(cast(first_month as timestamp), cast(last_month as timestamp),
+                                               interval 1 month)) as date) as month
+            from bounds),
+        history as (
+            select s.month, s.group_id, s.arr_source, coalesce(c.arr, 0) as closing_arr
+            from spine s left join cells c using (month, group_id, arr_source)),
+        with_opening as (
+            select *,
+                   coalesce(lag(closing_arr) over w, 0) as opening_arr,
+                   coalesce(bool_or(closing_arr > 0) over (w rows between unbounded preceding and 1 preceding),
+                            false) as above_zero_before
+            from history
+            window w as (partition by group_id, arr_source order by month))
+        select month, group_id, arr_source, opening_arr, closing_arr,
+               cast(closing_arr - opening_arr as double) as arr_change,
+               case
+                   when opening_arr <= 0 and closing_arr > 0 and above_zero_before then 'reactivation'
+                   when opening_arr <= 0 and closing_arr > 0 then 'new'
+                   when opening_arr > 0 and closing_arr <= 0 then 'churn'
+                   when opening_arr > 0 and closing_arr > opening_arr then 'expansion'
+                   when opening_arr > 0 and closing_arr < opening_arr then 'contraction'
+               end as movement_type
+        from with_opening
+        """
+    )
+    session.con.execute(
+        f"""
+        create or replace temp view arr_pred_movements as
+        select distinct cast(m.month as date) as month,
+               coalesce(k.group_id, 'unmapped:' || {_clean('m.customer_key')}) as group_id,
+               {_clean('m.arr_source', True)} as arr_source,
+               {_clean('m.movement_type', True)} as movement_type,
+               cast(m.arr_change as double) as arr_change,
+               {_clean('m.customer_key')} as customer_key
+        from {mart} m left join arr_key_group k on k.customer_key = {_clean('m.customer_key')}
+        """
+    )
+    rows = session.con.execute(
+        f"""
+        with t as (
+            select month, group_id, arr_source, movement_type, arr_change
+            from arr_truth_movements where movement_type is not null),
+        p as (
+            select *, row_number() over (
+                       partition by month, group_id, arr_source
+                       order by movement_type is not distinct from t_type and abs(arr_change - t_change)
+                                <= {tolerance} desc,
+                                movement_type is not distinct from t_type desc,
+                                abs(arr_change - t_change) nulls last, customer_key) as rank_in_cell
+            from (select p.*, t.movement_type as t_type, t.arr_change as t_change
+                  from arr_pred_movements p left join t using (month, group_id, arr_source))),
+        -- the best predicted row of a cell faces the truth movement; any other is extra
+        paired as (
+            select t.movement_type as t_type, t.arr_change as t_change,
+                   p.movement_type as p_type, p.arr_change as p_change
+            from t full outer join (select * from p where rank_in_cell = 1) p
+              using (month, group_id, arr_source)
+            union all
+            select null, null, movement_type, arr_change from p where rank_in_cell > 1),
+        judged as (
+            select *, t_type is not null and p_type is not null and t_type = p_type
+                      and abs(p_change - t_change) <= {tolerance} as hit
+            from paired)
+        select kind,
+               count(*) filter (where hit and t_type = kind) as tp,
+               count(*) filter (where not coalesce(hit, false) and p_type = kind) as fp,
+               count(*) filter (where not coalesce(hit, false) and t_type = kind) as fn,
+               count(*) filter (where t_type = kind and p_type is not null and p_type <> kind) as wrong_type,
+               count(*) filter (where t_type = kind and p_type = kind and not hit) as wrong_amount
+        from judged cross join (select unnest(?) as kind) kinds
+        group by kind
+        """,
+        [list(MOVEMENT_TYPES)],
+    ).fetchall()
+    by_row = {kind: (0, 0, 0, 0, 0) for kind in MOVEMENT_TYPES}
+    by_row.update({kind: tuple(int(n) for n in counts) for kind, *counts in rows})
+    unknown = session.one(
+        f"select count(*) from arr_pred_movements "
+        f"where movement_type is null or movement_type not in {tuple(MOVEMENT_TYPES)}"
+    )[0]
+    by_type = {kind: prf(*by_row[kind][:3]) for kind in MOVEMENT_TYPES}
+    micro = prf(
+        sum(v[0] for v in by_row.values()),
+        sum(v[1] for v in by_row.values()) + int(unknown),
+        sum(v[2] for v in by_row.values()),
+    )
+    truth_moves, changes_not_above_zero = session.one(
+        "select count(*) filter (where movement_type is not null), "
+        "count(*) filter (where movement_type is null and opening_arr <> closing_arr) "
+        "from arr_truth_movements"
+    )
+    return {
+        "score": micro["f1"],
+        "metrics": {
+            "micro": micro,
+            "by_type": by_type,
+            "wrong_type": sum(v[3] for v in by_row.values()),
+            "wrong_amount": sum(v[4] for v in by_row.values()),
+            "truth_movements": int(truth_moves),
+            "predicted_movements": int(session.one("select count(*) from arr_pred_movements")[0]),
+            "truth_changes_not_above_zero": int(changes_not_above_zero),
+            "tolerance": tolerance,
+        },
+    }
+
+
 PARTS: dict[str, Callable[[Session], dict]] = {
     "exceptions": score_exceptions,
     "customers": score_customers,
@@ -396,6 +557,7 @@ PARTS: dict[str, Callable[[Session], dict]] = {
     "receipt_document": score_receipt_document,
     "quarantine": score_quarantine,
     "arr": score_arr,
+    "arr_movements": score_arr_movements,
 }
 
 
@@ -427,7 +589,7 @@ def evaluate(
     try:
         for name in progress(names) if progress else names:
             try:
-                options = {"cell_tolerance": arr_tolerance} if name == "arr" else {}
+                options = {"cell_tolerance": arr_tolerance} if name in ("arr", "arr_movements") else {}
                 part = PARTS[name](session, **options)
             except PartUnavailable as exc:
                 part = {"score": 0.0, "note": str(exc), "metrics": {}}

@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results as JSON to this file")
     parser.add_argument(
         "--arr-tolerance", type=float, default=DEFAULT_ARR_CELL_TOLERANCE,
-        help=f"absolute ARR difference per customer-month tolerated (default {DEFAULT_ARR_CELL_TOLERANCE})",
+        help=("absolute ARR difference per customer-month tolerated, in ARR cells and in movement amounts "
+              f"(default {DEFAULT_ARR_CELL_TOLERANCE})"),
     )
     args = parser.parse_args(argv)
 

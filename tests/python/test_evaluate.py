@@ -53,13 +53,27 @@ billing,invoices,I5,duplicate_key
 billing,invoices,I5,duplicate_key
 crm,accounts,,null_key
 """,
+    # movements derived from it (the spine runs to Apr, the last month of the file):
+    #   g1 crm      Jan new +100, Mar contraction -20
+    #   g2 crm      Jan new +50, Feb expansion +50
+    #   g1 billing  Jan new +200, Feb churn -200 (no row: zero), Apr reactivation +150
+    #   g2 erp      Feb new +40, Mar churn -50 (net credits), Apr reactivation +40
+    #   g1 erp      Apr 0 -> -5: not above zero either side, no movement
     "arr_monthly.csv": """month,group_id,arr_source,arr
 2025-01-01,g1,crm,100
 2025-01-01,g2,crm,50
 2025-02-01,g1,crm,100
 2025-02-01,g2,crm,100
+2025-03-01,g1,crm,80
+2025-03-01,g2,crm,100
+2025-04-01,g1,crm,80
+2025-04-01,g2,crm,100
 2025-01-01,g1,billing,200
+2025-04-01,g1,billing,150
 2025-02-01,g2,erp,40
+2025-03-01,g2,erp,-10
+2025-04-01,g2,erp,30
+2025-04-01,g1,erp,-5
 """,
     "manifest.json": json.dumps({"seed": 7, "groups": 2, "as_of_date": "2025-02-28"}),
 }
@@ -110,7 +124,29 @@ insert into marts.arr_by_customer_month values
     ('2025-01-01', 'K1', 100, 200, 0),
     ('2025-01-01', 'K2', 50, 0, 0),
     ('2025-02-01', 'K1', 100, 0, 0),
-    ('2025-02-01', 'K2', 50, 0, 30);
+    ('2025-02-01', 'K2', 50, 0, 30),
+    ('2025-03-01', 'K1', 80, 0, 0),
+    ('2025-03-01', 'K2', 100, 0, -10),
+    ('2025-04-01', 'K1', 80, 150, -5),
+    ('2025-04-01', 'K2', 100, 0, 30);
+
+-- hand-written, not derived from arr_by_customer_month
+create table marts.arr_movements (
+    month date, customer_key varchar, arr_source varchar, movement_type varchar, arr_change decimal(18, 2));
+insert into marts.arr_movements values
+    ('2025-01-01', 'K1', 'crm', 'new', 100),
+    ('2025-01-01', 'K1', 'crm', 'new', 100),               -- same row twice counts once
+    ('2025-01-01', 'K2', 'crm', 'new', 50),
+    ('2025-02-01', 'K2', 'crm', 'expansion', 50.5),        -- within the 1.0 cell tolerance
+    ('2025-03-01', 'K1', 'crm', 'contraction', -20),
+    ('2025-01-01', 'K1', 'billing', 'new', 200),
+    ('2025-02-01', 'K1', 'billing', 'churn', -200),
+    ('2025-04-01', 'K1', 'billing', 'new', 150),           -- wrong type: reactivation
+    ('2025-02-01', 'K2', 'erp', 'new', 30),                -- wrong amount: +40
+    ('2025-03-01', 'K2', 'erp', 'churn', -50),
+    ('2025-04-01', 'K2', 'erp', 'reactivation', 40),
+    ('2025-04-01', 'K1', 'erp', 'contraction', -5),        -- 0 -> -5 is no movement
+    ('2025-01-01', 'K9', 'crm', 'new', 10);                -- key of no group
 """
 
 
@@ -215,17 +251,66 @@ def test_quarantine_is_a_multiset(results):
 
 def test_arr_errors(results):
     arr = results["arr"]["metrics"]
-    # crm totals: Jan 150 vs 150, Feb 150 vs 200 -> 0 and 0.25
+    # crm totals: Jan 150 vs 150, Feb 150 vs 200, Mar and Apr 180 vs 180 -> 0, 0.25, 0, 0
+    assert arr["crm"]["months"] == 4
     assert arr["crm"]["max_rel_error"] == pytest.approx(0.25)
-    assert arr["crm"]["mean_rel_error"] == pytest.approx(0.125)
+    assert arr["crm"]["mean_rel_error"] == pytest.approx(0.0625)
     assert arr["billing"]["max_rel_error"] == pytest.approx(0.0)
-    # erp: Jan 0 vs 0, Feb 30 vs 40
+    # erp: Jan 0 vs 0, Feb 30 vs 40, Mar -10 vs -10, Apr 25 vs 25
     assert arr["erp"]["max_rel_error"] == pytest.approx(0.25)
     assert results["arr"]["score"] == pytest.approx(0.75)
-    # K1 -> g1, K2 -> g2 (2 of its 3 records); non-zero cells: crm 4, billing 1, erp 1;
+    # K1 -> g1, K2 -> g2 (2 of its 3 records); non-zero cells: crm 8, billing 2, erp 4;
     # wrong: crm Feb g2 (50 vs 100), erp Feb g2 (30 vs 40)
-    assert arr["customer_month_cells"] == 6
+    assert arr["customer_month_cells"] == 14
     assert arr["customer_month_mismatches"] == 2
+
+
+def test_arr_movements(results):
+    # truth: 10 movements (comment on arr_monthly.csv); predicted: 12 distinct rows.
+    # hits: crm new g1 and g2, crm expansion (50.5 vs 50), crm contraction, billing new,
+    # billing churn, erp churn, erp reactivation -> 8.
+    # misses: billing Apr new for a reactivation (wrong type), erp Feb new 30 for 40
+    # (wrong amount), erp Apr contraction where the truth has none, K9 unmapped.
+    part = results["arr_movements"]
+    metrics = part["metrics"]
+    micro = metrics["micro"]
+    assert (micro["tp"], micro["fp"], micro["fn"]) == (8, 4, 2)
+    assert micro["precision"] == pytest.approx(2 / 3)
+    assert micro["recall"] == pytest.approx(4 / 5)
+    assert part["score"] == pytest.approx(8 / 11)
+    counts = {kind: (m["tp"], m["fp"], m["fn"]) for kind, m in metrics["by_type"].items()}
+    assert counts == {
+        "new": (3, 3, 1),
+        "expansion": (1, 0, 0),
+        "contraction": (1, 1, 0),
+        "churn": (2, 0, 0),
+        "reactivation": (1, 0, 1),
+    }
+    assert metrics["by_type"]["new"]["f1"] == pytest.approx(0.6)
+    assert metrics["by_type"]["reactivation"]["recall"] == pytest.approx(0.5)
+    assert metrics["wrong_type"] == 1
+    assert metrics["wrong_amount"] == 1
+    assert metrics["truth_movements"] == 10
+    assert metrics["predicted_movements"] == 12
+    assert metrics["truth_changes_not_above_zero"] == 1
+    assert part["note"] is None
+
+
+def test_arr_movements_share_the_cell_tolerance(truth_dir, warehouse):
+    # at 0.1 the expansion of 50.5 for 50 is a wrong amount too
+    part = evaluate(truth_dir, warehouse, arr_tolerance=0.1)["arr_movements"]
+    assert part["metrics"]["by_type"]["expansion"]["tp"] == 0
+    assert part["metrics"]["wrong_amount"] == 2
+    assert part["metrics"]["tolerance"] == pytest.approx(0.1)
+
+
+def test_arr_movements_without_the_mart_score_zero(truth_dir, warehouse):
+    con = duckdb.connect(str(warehouse))
+    con.execute("drop table marts.arr_movements")
+    con.close()
+    part = evaluate(truth_dir, warehouse)["arr_movements"]
+    assert part["score"] == 0.0
+    assert part["note"] == "mart marts.arr_movements not built yet"
 
 
 def test_cli_writes_json_and_table(truth_dir, warehouse, tmp_path, capsys):
@@ -233,10 +318,11 @@ def test_cli_writes_json_and_table(truth_dir, warehouse, tmp_path, capsys):
     code = evaluate_cli.main(["--truth", str(truth_dir), "--duckdb", str(warehouse), "--json", str(out)])
     assert code == 0
     written = json.loads(out.read_text())
-    assert {"exceptions", "customers", "arr", "meta"} <= set(written)
+    assert {"exceptions", "customers", "arr", "arr_movements", "meta"} <= set(written)
     assert written["meta"]["manifest"]["seed"] == 7
     printed = capsys.readouterr().out
     assert "part" in printed and "micro" in printed
+    assert "arr_movements" in printed and "by_type.reactivation" in printed
 
 
 def test_cli_missing_duckdb_is_usage_error(truth_dir, tmp_path, capsys):
