@@ -1,22 +1,24 @@
 -- ARR per month, customer group and source (crm, billing, erp) in the reporting
--- currency, one row where the source has ARR that month (issue #7).
+-- currency, one row where the source has ARR that month (issue #7). Each source's
+-- record-level rows are summed per customer group and month, converted amounts
+-- unrounded, and the sum is rounded once to cents.
 with
 
-crm_monthly as (
+crm_lines_monthly as (
 
-    select * from {{ ref('int_arr__crm_monthly') }}
-
-),
-
-billing_monthly as (
-
-    select * from {{ ref('int_arr__billing_monthly') }}
+    select * from {{ ref('int_arr__crm_lines_monthly') }}
 
 ),
 
-erp_monthly as (
+billing_items_monthly as (
 
-    select * from {{ ref('int_arr__erp_monthly') }}
+    select * from {{ ref('int_arr__billing_items_monthly') }}
+
+),
+
+erp_documents_monthly as (
+
+    select * from {{ ref('int_arr__erp_documents_monthly') }}
 
 ),
 
@@ -25,29 +27,43 @@ unioned as (
     select
         month,
         customer_key,
-        arr_source,
-        arr
-    from crm_monthly
+        'crm' as arr_source,
+        arr_reporting
+    from crm_lines_monthly
     union all
     select
         month,
         customer_key,
-        arr_source,
-        arr
-    from billing_monthly
+        'billing' as arr_source,
+        arr_reporting
+    from billing_items_monthly
     union all
     select
         month,
         customer_key,
-        arr_source,
-        arr
-    from erp_monthly
+        'erp' as arr_source,
+        arr_reporting
+    from erp_documents_monthly
 
 ),
 
+summed as (
+
+    select
+        month,
+        customer_key,
+        arr_source,
+        cast(sum(arr_reporting) as {{ type_money() }}) as arr
+    from unioned
+    group by month, customer_key, arr_source
+
+),
+
+-- a source whose month nets to zero (an ERP credit cancelling the month's revenue)
+-- has no ARR that month
 final as (
 
-    select * from unioned
+    select * from summed
     where arr != 0
 
 )

@@ -1,8 +1,10 @@
--- CRM ARR per customer group and month (CONTRACT.md, ARR): the contract lines of
+-- CRM ARR per contract line and month (CONTRACT.md, ARR): the contract lines of
 -- activated, expired or terminated contracts active at the month end (end day
 -- included, a null end is open), quantity * net_unit_price, in the reporting currency
 -- at that month end's rate. A mid-month amendment ends one line and starts the next,
--- so the month end sees only the new terms.
+-- so the month end sees only the new terms. One row per line and month: the ARR
+-- bridge explains gaps contract by contract, and int_arr__source_monthly sums the
+-- rows per customer group (rounding the sum, not each line).
 with
 
 contracts as (
@@ -40,6 +42,8 @@ counted_lines as (
 
     select
         contract_lines.contract_line_id,
+        contract_lines.contract_id as crm_contract_id,
+        contract_lines.quantity,
         contract_lines.start_date,
         contract_lines.end_date,
         contracts.currency,
@@ -59,7 +63,10 @@ active_line_months as (
 
     select
         month_spine.month,
+        counted_lines.contract_line_id,
+        counted_lines.crm_contract_id,
         counted_lines.customer_key,
+        counted_lines.quantity,
         counted_lines.currency,
         counted_lines.arr_document
     from counted_lines
@@ -73,15 +80,18 @@ final as (
 
     select
         active_line_months.month,
+        active_line_months.contract_line_id,
+        active_line_months.crm_contract_id,
         active_line_months.customer_key,
-        'crm' as arr_source,
-        cast(sum(active_line_months.arr_document * fx_rates.rate_to_reporting) as {{ type_money() }})
-            as arr
+        active_line_months.quantity,
+        active_line_months.currency,
+        active_line_months.arr_document,
+        fx_rates.rate_to_reporting,
+        active_line_months.arr_document * fx_rates.rate_to_reporting as arr_reporting
     from active_line_months
     inner join fx_rates
         on active_line_months.month = fx_rates.month
             and active_line_months.currency = fx_rates.currency
-    group by active_line_months.month, active_line_months.customer_key
 
 )
 

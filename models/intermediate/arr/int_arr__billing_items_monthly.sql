@@ -1,7 +1,8 @@
--- Billing ARR per customer group and month (CONTRACT.md, ARR): subscription items
+-- Billing ARR per subscription item and month (CONTRACT.md, ARR): subscription items
 -- active at the month end, of subscriptions active at the month end and not
 -- trialing, quantity * unit_amount * periods_per_year, in the reporting currency at
 -- that month end's rate. An item of an interval the contract does not know counts 0.
+-- One row per item and month, summed per customer group by int_arr__source_monthly.
 with
 
 subscriptions as (
@@ -39,6 +40,7 @@ counted_items as (
 
     select
         subscription_items.subscription_item_id,
+        subscription_items.subscription_id,
         subscription_items.start_date as item_start_date,
         subscription_items.end_date as item_end_date,
         subscriptions.start_date as subscription_start_date,
@@ -63,6 +65,8 @@ active_item_months as (
 
     select
         month_spine.month,
+        counted_items.subscription_item_id,
+        counted_items.subscription_id,
         counted_items.customer_key,
         counted_items.currency,
         counted_items.arr_document
@@ -79,15 +83,17 @@ final as (
 
     select
         active_item_months.month,
+        active_item_months.subscription_item_id,
+        active_item_months.subscription_id,
         active_item_months.customer_key,
-        'billing' as arr_source,
-        cast(sum(active_item_months.arr_document * fx_rates.rate_to_reporting) as {{ type_money() }})
-            as arr
+        active_item_months.currency,
+        active_item_months.arr_document,
+        fx_rates.rate_to_reporting,
+        active_item_months.arr_document * fx_rates.rate_to_reporting as arr_reporting
     from active_item_months
     inner join fx_rates
         on active_item_months.month = fx_rates.month
             and active_item_months.currency = fx_rates.currency
-    group by active_item_months.month, active_item_months.customer_key
 
 )
 
