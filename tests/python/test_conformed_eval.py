@@ -5,7 +5,8 @@ each with precision and recall held separately so a high F1 cannot hide a one-si
 failure; receipt applications (existing + proposed_auto) score F1 >= 0.97 with
 proposed_auto precision >= 0.995 (issue #5's suite thresholds); reconciliation
 exceptions score micro F1 >= 0.97 (issue #6's suite threshold) and keep their ids
-when the same data is built again."""
+when the same data is built again; ARR is within 0.5% of the truth every month for
+every source and its movements score F1 >= 0.99 (issue #7's suite thresholds)."""
 from __future__ import annotations
 
 import shutil
@@ -23,10 +24,12 @@ GROUPS = 1000
 SEED = 3
 MIN_F1 = 0.99
 MARTS = ["customer_xref", "dim_customers", "contract_subscription_matches", "invoice_matches",
-         "payment_applications", "receipt_balances", "reconciliation_exceptions", "reconciliation_summary"]
+         "payment_applications", "receipt_balances", "reconciliation_exceptions", "reconciliation_summary",
+         "arr_by_customer_month", "arr_movements"]
 MIN_EXCEPTION_F1 = 0.97
 MIN_CASH_F1 = 0.97
 MIN_AUTO_PRECISION = 0.995
+MAX_ARR_REL_ERROR = 0.005
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,23 @@ def test_exceptions_reach_the_threshold(scores):
     exceptions = scores["exceptions"]["metrics"]
     weak = {kind: m for kind, m in exceptions["by_type"].items() if m["f1"] < 0.95}
     assert exceptions["micro"]["f1"] >= MIN_EXCEPTION_F1, (exceptions["micro"], weak)
+
+
+@pytest.mark.parametrize("source", ["crm", "billing", "erp"])
+def test_arr_stays_within_half_a_percent_every_month(scores, source):
+    arr = scores["arr"]
+    assert arr["note"] is None, arr["note"]
+    measured = arr["metrics"][source]
+    assert measured["months"] > 0, measured
+    assert measured["max_rel_error"] <= MAX_ARR_REL_ERROR, measured
+
+
+def test_arr_movements_reach_the_threshold(scores):
+    movements = scores["arr_movements"]
+    assert movements["note"] is None, movements["note"]
+    metrics = movements["metrics"]
+    assert metrics["truth_movements"] > 0, metrics
+    assert metrics["micro"]["f1"] >= MIN_F1, (metrics["micro"], metrics["by_type"])
 
 
 def test_a_second_build_keeps_every_exception_id(built, tmp_path):
