@@ -10,7 +10,7 @@
 --   - A credit note takes its net amount back in its issue month.
 --   - A month is recognized at its end: a month whose end is after the as-of date has
 --     recognized nothing yet.
--- Shares are rounded to cents cumulatively, so a line's months add up to its amount.
+-- Each month's share is rounded to cents and the last month takes the remainder.
 with
 
 invoices as (
@@ -75,20 +75,35 @@ line_months as (
     select
         line_terms.*,
         month_spine.month as service_month,
-        {{ dbt.datediff('line_terms.service_start_date', 'line_terms.service_end_date', 'day') }} + 1
-            as service_days,
         {{ dbt.datediff(
             'line_terms.service_start_date',
+            'line_terms.service_end_date', 'day') }} + 1
+            as service_days,
+        {{ dbt.datediff(
+            'greatest(line_terms.service_start_date, month_spine.month)',
             'least(line_terms.service_end_date, month_spine.month_end_date)', 'day') }} + 1
-            as days_through_month
+            as days_in_month,
+        line_terms.service_end_date <= month_spine.month_end_date as is_last_service_month
     from line_terms
     inner join month_spine
-        on month_spine.month <= line_terms.service_end_date
+        on line_terms.service_end_date >= month_spine.month
             and line_terms.service_start_date <= month_spine.month_end_date
 
 ),
 
+-- the usual straight-line schedule: each month's share rounded to cents, the last
+-- month takes what is left, so a line's months add up to its amount
 line_shares as (
+
+    select
+        line_months.*,
+        cast(round(line_months.amount * line_months.days_in_month / line_months.service_days, 2) as {{ type_money() }})
+            as rounded_share
+    from line_months
+
+),
+
+line_earnings as (
 
     select
         billing_document_id,
@@ -96,16 +111,15 @@ line_shares as (
         currency,
         issue_month,
         service_month,
-        cast(round(amount * days_through_month / service_days, 2) as {{ type_money() }}) as earned_through_month,
-        coalesce(
-            cast(round(
-                amount
-                * lag(days_through_month) over (partition by invoice_line_id order by service_month)
-                / service_days, 2
-            ) as {{ type_money() }}),
-            0
-        ) as earned_before_month
-    from line_months
+        case
+            when is_last_service_month
+                then amount - coalesce(sum(rounded_share) over (
+                        partition by invoice_line_id order by service_month
+                        rows between unbounded preceding and 1 preceding
+                    ), 0)
+            else rounded_share
+        end as earned_in_month
+    from line_shares
 
 ),
 
@@ -117,8 +131,8 @@ document_months as (
         invoice_line_id as document_line_id,
         currency,
         case when service_month < issue_month then issue_month else service_month end as month, -- noqa: RF04
-        earned_through_month - earned_before_month as revenue_document
-    from line_shares
+        earned_in_month as revenue_document
+    from line_earnings
 
     union all
 

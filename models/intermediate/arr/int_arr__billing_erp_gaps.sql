@@ -6,9 +6,10 @@
 --      compares billing with itself, so no posting problem can hide in it.
 --   2. one row per billing document (or per ERP document no billing document stands
 --      behind) whose earned revenue differs from the revenue the ERP recognized for it,
---      explained by the open posting or revenue exception on the document, else within
---      tolerance (a gap of at most amount_tolerance a month, x 12: rounding), else
---      "unexplained".
+--      explained by the open posting or revenue exception on the document, else not
+--      posted yet within posting_grace_days, else within tolerance (at most
+--      amount_tolerance a month per line earning, in the document's currency: rounding),
+--      else "unexplained".
 -- The month's rows add up to billing ARR minus ERP ARR.
 {%- set posting_grace_days = var('posting_grace_days') %}
 {%- set document_order = [
@@ -56,7 +57,10 @@ as_of as (
 exceptions as (
 
     select * from {{ ref('int_exceptions__ranked') }}
-    where is_reported and exception_type in ('{{ document_order | join("', '") }}')
+    where is_reported
+        and exception_type in (
+            '{{ document_order | join("', '") }}'
+        )
 
 ),
 
@@ -94,7 +98,8 @@ billed_documents as (
         month,
         billing_document_id,
         cast(sum(arr_reporting) as {{ type_money() }}) as billed_arr,
-        sum(12 * {{ var('amount_tolerance') }} * line_count * rate_to_reporting) as tolerance_reporting
+        sum(revenue_document) as revenue_document,
+        sum(line_count) as line_count
     from billed_revenue_monthly
     group by month, billing_document_id
 
@@ -121,7 +126,7 @@ recognized_documents as (
                 then coalesce(erp_documents_monthly.erp_document_id, '(no document)')
         end as erp_document_id,
         cast(sum(erp_documents_monthly.arr_reporting) as {{ type_money() }}) as erp_arr,
-        max(12 * {{ var('amount_tolerance') }} * erp_documents_monthly.rate_to_reporting) as tolerance_reporting
+        sum(erp_documents_monthly.revenue_document) as revenue_document
     from erp_documents_monthly
     left join invoice_matches
         on erp_documents_monthly.erp_document_id = invoice_matches.erp_document_id
@@ -143,7 +148,8 @@ document_sides as (
         cast(null as {{ dbt.type_string() }}) as erp_document_id,
         billed_arr,
         cast(0 as {{ type_money() }}) as erp_arr,
-        tolerance_reporting
+        revenue_document,
+        line_count
     from billed_documents
 
     union all
@@ -154,7 +160,8 @@ document_sides as (
         erp_document_id,
         cast(0 as {{ type_money() }}) as billed_arr,
         erp_arr,
-        tolerance_reporting
+        -revenue_document as revenue_document,
+        0 as line_count
     from recognized_documents
 
 ),
@@ -169,7 +176,10 @@ document_gaps as (
         sum(billed_arr) as billed_arr,
         sum(erp_arr) as erp_arr,
         sum(billed_arr) - sum(erp_arr) as arr_gap,
-        max(tolerance_reporting) as tolerance_reporting
+        -- the gap in the document's currency, and the rounding it allows: amount_tolerance
+        -- once per line earning in the month (at least once)
+        sum(revenue_document) as gap_document,
+        {{ var('amount_tolerance') }} * greatest(sum(line_count), 1) as rounding_allowance
     from document_sides
     group by month, billing_document_id, erp_document_id
     having sum(billed_arr) != sum(erp_arr)
@@ -232,8 +242,9 @@ explained_documents as (
             when posted_documents.billing_document_id is null
                 and billing_documents.issue_date > {{ dbt.dateadd('day', -posting_grace_days, 'as_of.as_of_date') }}
                 then 'posting_within_grace'
-            -- rounding: amount_tolerance once a month per line earning, annualised like the ARR
-            when abs(document_gaps.arr_gap) <= document_gaps.tolerance_reporting then 'within_tolerance'
+            -- rounding, in the document's currency (CONTRACT.md: differences within the
+            -- tolerances are rounding)
+            when abs(document_gaps.gap_document) <= document_gaps.rounding_allowance then 'within_tolerance'
             else 'unexplained'
         end as explanation,
         ranked_explanations.exception_id

@@ -237,8 +237,8 @@ months_near_a_change as (
     from change_dates
     inner join month_spine
         on change_dates.change_date
-        between cast({{ dbt.dateadd('day', -date_tolerance_days, 'month_spine.month_end_date') }} as date)
-        and cast({{ dbt.dateadd('day', date_tolerance_days + 1, 'month_spine.month_end_date') }} as date)
+            between cast({{ dbt.dateadd('day', -date_tolerance_days, 'month_spine.month_end_date') }} as date)
+            and cast({{ dbt.dateadd('day', date_tolerance_days + 1, 'month_spine.month_end_date') }} as date)
 
 ),
 
@@ -353,10 +353,10 @@ candidate_explanations as (
         pair_exceptions.exception_id,
         case
             {%- for kind, order in [('coverage', coverage_order), ('rate', rate_order)] %}
-                {%- for exception_type in order %}
+            {%- for exception_type in order %}
             when gaps_dated.gap_kind = '{{ kind }}' and pair_exceptions.exception_type = '{{ exception_type }}'
                 then {{ loop.index if loop.index <= primary_count[kind] else loop.index + 1 }}
-                {%- endfor %}
+            {%- endfor %}
             {%- endfor %}
         end as explanation_rank
     from gaps_dated
@@ -372,7 +372,8 @@ candidate_explanations as (
         'within_tolerance' as explanation,
         cast(null as {{ dbt.type_string() }}) as exception_id,
         case when gap_kind = 'coverage' then {{ primary_count['coverage'] + 1 }}
-            else {{ primary_count['rate'] + 1 }} end as explanation_rank
+            else {{ primary_count['rate'] + 1 }}
+        end as explanation_rank
     from gaps_dated
     where
         (gap_kind = 'coverage' and crm_contract_id is not null and subscription_id is not null and is_near_a_change)
@@ -385,8 +386,8 @@ ranked_explanations as (
     select
         candidate_explanations.*,
         row_number() over (
-            partition by month, pair_key
-            order by explanation_rank, exception_id
+            partition by candidate_explanations.month, candidate_explanations.pair_key
+            order by candidate_explanations.explanation_rank, candidate_explanations.exception_id
         ) as explanation_order
     from candidate_explanations
 

@@ -81,8 +81,8 @@ final as (
         revenue_months.customer_key,
         revenue_months.currency,
         revenue_months.revenue_document,
-        revenue_months.revenue_document * 12 as arr_document,
         fx_rates.rate_to_reporting,
+        revenue_months.revenue_document * 12 as arr_document,
         revenue_months.revenue_document * 12 * fx_rates.rate_to_reporting as arr_reporting
     from revenue_months
     inner join month_spine
