@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Print where the built results are: the DuckDB file, each mart with its row count,
-and the quarantine by entity and reason."""
+the quarantine by entity and reason, and the ARR bridge of the latest month."""
 from __future__ import annotations
 
 import argparse
@@ -41,7 +41,27 @@ def main() -> int:
         print("\nquarantined landing rows (see marts.quarantine_rows for the reasons):")
         for entity, count in rows:
             print(f"  {entity:<40} {count:>6,}")
+    if ("arr_bridge",) in marts:
+        print_arr_bridge(con)
     return 0
+
+
+def print_arr_bridge(con) -> None:
+    """The latest month of marts.arr_bridge as two waterfalls, opening to closing."""
+    rows = con.execute(
+        "select month, bridge, step, step_kind, amount, record_count from marts.arr_bridge "
+        "where month = (select max(month) from marts.arr_bridge) "
+        "order by case bridge when 'crm_to_billing' then 0 else 1 end, step_order"
+    ).fetchall()
+    if not rows:
+        return
+    print(f"\nARR bridge at the end of {rows[0][0]:%Y-%m} (reporting currency; marts.arr_bridge):")
+    for bridge in ("crm_to_billing", "billing_to_erp"):
+        print(f"  {bridge.replace('_', ' ')}")
+        for _, name, step, kind, amount, count in (r for r in rows if r[1] == bridge):
+            label = step if kind in ("opening", "closing") else f"  {step}"
+            records = "" if count is None else f"  ({count:,} record{'' if count == 1 else 's'})"
+            print(f"    {label:<30} {amount:>18,.2f}{records}")
 
 
 if __name__ == "__main__":

@@ -147,7 +147,10 @@ final as (
         filled_steps.step,
         bridge_steps.step_kind,
         cast(filled_steps.amount as {{ type_money() }}) as amount,
-        case when bridge_steps.step_kind in ('opening', 'closing') then null else filled_steps.record_count end
+        case
+            when bridge_steps.step_kind in ('opening', 'closing', 'structural') then null
+            else filled_steps.record_count
+        end
             as record_count,
         bridge_steps.description
     from filled_steps
