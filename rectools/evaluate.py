@@ -416,9 +416,11 @@ def score_arr_movements(session: Session, cell_tolerance: float = DEFAULT_ARR_CE
     zero gets its churn month). "Zero" reads as "not above zero" (net ERP credits are
     below zero): ``new`` from not above zero to above zero, never above zero before;
     ``reactivation`` the same with a month above zero before; ``churn`` from above
-    zero to not above zero; ``expansion`` / ``contraction`` up / down between two
-    values above zero. A change between two values not above zero is no movement
-    (contraction is "down, still above zero"). ``arr_change`` is closing - opening.
+    zero to not above zero; ``expansion`` / ``contraction`` up / down otherwise. The
+    contract names no type for a change between two values not above zero (a month of
+    net ERP credits after a month without revenue); the project reads it as expansion
+    when up and contraction when down, so every change has a type and opening +
+    movements = closing (DECISIONLOG, ARR). ``arr_change`` is closing - opening.
 
     Predicted rows map customer_key to group_id as ``score_arr`` does (unmapped keys
     stay their own cell). Each truth movement is matched by at most one predicted row
@@ -462,8 +464,8 @@ def score_arr_movements(session: Session, cell_tolerance: float = DEFAULT_ARR_CE
                    when opening_arr <= 0 and closing_arr > 0 and above_zero_before then 'reactivation'
                    when opening_arr <= 0 and closing_arr > 0 then 'new'
                    when opening_arr > 0 and closing_arr <= 0 then 'churn'
-                   when opening_arr > 0 and closing_arr > opening_arr then 'expansion'
-                   when opening_arr > 0 and closing_arr < opening_arr then 'contraction'
+                   when closing_arr > opening_arr then 'expansion'
+                   when closing_arr < opening_arr then 'contraction'
                end as movement_type
         from with_opening
         """
@@ -531,7 +533,7 @@ def score_arr_movements(session: Session, cell_tolerance: float = DEFAULT_ARR_CE
     )
     truth_moves, changes_not_above_zero = session.one(
         "select count(*) filter (where movement_type is not null), "
-        "count(*) filter (where movement_type is null and opening_arr <> closing_arr) "
+        "count(*) filter (where opening_arr <= 0 and closing_arr <= 0 and movement_type is not null) "
         "from arr_truth_movements"
     )
     return {
@@ -543,10 +545,60 @@ def score_arr_movements(session: Session, cell_tolerance: float = DEFAULT_ARR_CE
             "wrong_amount": sum(v[4] for v in by_row.values()),
             "truth_movements": int(truth_moves),
             "predicted_movements": int(session.one("select count(*) from arr_pred_movements")[0]),
-            "truth_changes_not_above_zero": int(changes_not_above_zero),
+            "truth_moves_not_above_zero": int(changes_not_above_zero),
             "tolerance": tolerance,
         },
     }
+
+
+def score_arr_bridge(session: Session) -> dict:
+    """How much of the ARR gaps ``arr_bridge`` leaves unexplained.
+
+    No truth file is needed: on generated data every gap is injected, so the bridge's
+    ``unexplained`` steps should be 0. Per bridge: the months, the months with a
+    non-zero unexplained step, the sum of |unexplained| and of |gap| (|opening -
+    closing|), and months where opening + steps != closing. Score: 1 - sum|unexplained|
+    / sum|gap| over both bridges (1 when nothing is unexplained), 0 if a bridge does not
+    add up.
+    """
+    mart = session.mart("arr_bridge")
+    rows = session.con.execute(
+        f"""
+        with months as (
+            select bridge, month,
+                   sum(amount) filter (where step_kind = 'opening') as opening_arr,
+                   sum(amount) filter (where step_kind = 'closing') as closing_arr,
+                   sum(amount) filter (where step_kind not in ('opening', 'closing')) as steps_arr,
+                   sum(amount) filter (where step_kind = 'unexplained') as unexplained_arr
+            from {mart} group by all)
+        select bridge, count(*),
+               count(*) filter (where coalesce(unexplained_arr, 0) <> 0),
+               sum(abs(coalesce(unexplained_arr, 0))),
+               sum(abs(coalesce(opening_arr, 0) - coalesce(closing_arr, 0))),
+               count(*) filter (where coalesce(opening_arr, 0) + coalesce(steps_arr, 0)
+                                     <> coalesce(closing_arr, 0))
+        from months group by bridge order by bridge
+        """
+    ).fetchall()
+    metrics: dict[str, Any] = {}
+    unexplained_total = gap_total = 0.0
+    unbalanced = 0
+    for bridge, months, months_unexplained, unexplained, gap, not_adding_up in rows:
+        metrics[bridge] = {
+            "months": int(months),
+            "months_with_unexplained": int(months_unexplained),
+            "unexplained_abs": float(unexplained or 0),
+            "gap_abs": float(gap or 0),
+            "months_not_adding_up": int(not_adding_up),
+        }
+        unexplained_total += float(unexplained or 0)
+        gap_total += float(gap or 0)
+        unbalanced += int(not_adding_up)
+    if unbalanced:
+        score = 0.0
+    else:
+        score = 1.0 if gap_total == 0 else max(0.0, 1.0 - unexplained_total / gap_total)
+    return {"score": score, "metrics": metrics}
 
 
 PARTS: dict[str, Callable[[Session], dict]] = {
@@ -558,6 +610,7 @@ PARTS: dict[str, Callable[[Session], dict]] = {
     "quarantine": score_quarantine,
     "arr": score_arr,
     "arr_movements": score_arr_movements,
+    "arr_bridge": score_arr_bridge,
 }
 
 

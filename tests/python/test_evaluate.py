@@ -58,7 +58,7 @@ crm,accounts,,null_key
     #   g2 crm      Jan new +50, Feb expansion +50
     #   g1 billing  Jan new +200, Feb churn -200 (no row: zero), Apr reactivation +150
     #   g2 erp      Feb new +40, Mar churn -50 (net credits), Apr reactivation +40
-    #   g1 erp      Apr 0 -> -5: not above zero either side, no movement
+    #   g1 erp      Apr 0 -> -5: not above zero either side, a contraction (DECISIONLOG)
     "arr_monthly.csv": """month,group_id,arr_source,arr
 2025-01-01,g1,crm,100
 2025-01-01,g2,crm,50
@@ -145,8 +145,26 @@ insert into marts.arr_movements values
     ('2025-02-01', 'K2', 'erp', 'new', 30),                -- wrong amount: +40
     ('2025-03-01', 'K2', 'erp', 'churn', -50),
     ('2025-04-01', 'K2', 'erp', 'reactivation', 40),
-    ('2025-04-01', 'K1', 'erp', 'contraction', -5),        -- 0 -> -5 is no movement
+    ('2025-04-01', 'K1', 'erp', 'contraction', -5),        -- 0 -> -5 is a contraction
     ('2025-01-01', 'K9', 'crm', 'new', 10);                -- key of no group
+
+-- crm_to_billing: Jan gap 150 of which 50 unexplained, Feb no gap; billing_to_erp: Jan
+-- gap 30, all explained
+create table marts.arr_bridge (
+    month date, bridge varchar, step_order integer, step varchar, step_kind varchar,
+    amount decimal(18, 2), record_count bigint, description varchar);
+insert into marts.arr_bridge values
+    ('2025-01-01', 'crm_to_billing', 0, 'crm_arr', 'opening', 1000, null, ''),
+    ('2025-01-01', 'crm_to_billing', 3, 'price_mismatch', 'exception', -100, 1, ''),
+    ('2025-01-01', 'crm_to_billing', 9, 'unexplained', 'unexplained', -50, 1, ''),
+    ('2025-01-01', 'crm_to_billing', 10, 'billing_arr', 'closing', 850, null, ''),
+    ('2025-02-01', 'crm_to_billing', 0, 'crm_arr', 'opening', 500, null, ''),
+    ('2025-02-01', 'crm_to_billing', 9, 'unexplained', 'unexplained', 0, 0, ''),
+    ('2025-02-01', 'crm_to_billing', 10, 'billing_arr', 'closing', 500, null, ''),
+    ('2025-01-01', 'billing_to_erp', 0, 'billing_arr', 'opening', 850, null, ''),
+    ('2025-01-01', 'billing_to_erp', 1, 'recognition_timing', 'structural', -30, null, ''),
+    ('2025-01-01', 'billing_to_erp', 12, 'unexplained', 'unexplained', 0, 0, ''),
+    ('2025-01-01', 'billing_to_erp', 13, 'erp_arr', 'closing', 820, null, '');
 """
 
 
@@ -266,23 +284,23 @@ def test_arr_errors(results):
 
 
 def test_arr_movements(results):
-    # truth: 10 movements (comment on arr_monthly.csv); predicted: 12 distinct rows.
+    # truth: 11 movements (comment on arr_monthly.csv); predicted: 12 distinct rows.
     # hits: crm new g1 and g2, crm expansion (50.5 vs 50), crm contraction, billing new,
-    # billing churn, erp churn, erp reactivation -> 8.
+    # billing churn, erp churn, erp reactivation, erp Apr contraction 0 -> -5 -> 9.
     # misses: billing Apr new for a reactivation (wrong type), erp Feb new 30 for 40
-    # (wrong amount), erp Apr contraction where the truth has none, K9 unmapped.
+    # (wrong amount), K9 unmapped.
     part = results["arr_movements"]
     metrics = part["metrics"]
     micro = metrics["micro"]
-    assert (micro["tp"], micro["fp"], micro["fn"]) == (8, 4, 2)
-    assert micro["precision"] == pytest.approx(2 / 3)
-    assert micro["recall"] == pytest.approx(4 / 5)
-    assert part["score"] == pytest.approx(8 / 11)
+    assert (micro["tp"], micro["fp"], micro["fn"]) == (9, 3, 2)
+    assert micro["precision"] == pytest.approx(3 / 4)
+    assert micro["recall"] == pytest.approx(9 / 11)
+    assert part["score"] == pytest.approx(18 / 23)
     counts = {kind: (m["tp"], m["fp"], m["fn"]) for kind, m in metrics["by_type"].items()}
     assert counts == {
         "new": (3, 3, 1),
         "expansion": (1, 0, 0),
-        "contraction": (1, 1, 0),
+        "contraction": (2, 0, 0),
         "churn": (2, 0, 0),
         "reactivation": (1, 0, 1),
     }
@@ -290,9 +308,9 @@ def test_arr_movements(results):
     assert metrics["by_type"]["reactivation"]["recall"] == pytest.approx(0.5)
     assert metrics["wrong_type"] == 1
     assert metrics["wrong_amount"] == 1
-    assert metrics["truth_movements"] == 10
+    assert metrics["truth_movements"] == 11
     assert metrics["predicted_movements"] == 12
-    assert metrics["truth_changes_not_above_zero"] == 1
+    assert metrics["truth_moves_not_above_zero"] == 1
     assert part["note"] is None
 
 
@@ -311,6 +329,25 @@ def test_arr_movements_without_the_mart_score_zero(truth_dir, warehouse):
     part = evaluate(truth_dir, warehouse)["arr_movements"]
     assert part["score"] == 0.0
     assert part["note"] == "mart marts.arr_movements not built yet"
+
+
+def test_arr_bridge_unexplained_share(results):
+    part = results["arr_bridge"]
+    crm = part["metrics"]["crm_to_billing"]
+    assert (crm["months"], crm["months_with_unexplained"]) == (2, 1)
+    assert crm["unexplained_abs"] == pytest.approx(50)
+    assert crm["gap_abs"] == pytest.approx(150)
+    assert part["metrics"]["billing_to_erp"]["unexplained_abs"] == 0
+    assert part["score"] == pytest.approx(1 - 50 / 180)
+
+
+def test_arr_bridge_that_does_not_add_up_scores_zero(truth_dir, warehouse):
+    con = duckdb.connect(str(warehouse))
+    con.execute("update marts.arr_bridge set amount = 840 where step = 'erp_arr'")
+    con.close()
+    part = evaluate(truth_dir, warehouse)["arr_bridge"]
+    assert part["metrics"]["billing_to_erp"]["months_not_adding_up"] == 1
+    assert part["score"] == 0.0
 
 
 def test_cli_writes_json_and_table(truth_dir, warehouse, tmp_path, capsys):
