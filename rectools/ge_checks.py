@@ -202,11 +202,42 @@ select
 """
 
 
+ARR_BRIDGE_AGAINST_ARR = """
+select
+    bridges.bridge,
+    bridges.month,
+    bridges.opening_arr + bridges.steps_arr as bridged_arr,
+    bridges.closing_arr,
+    abs(bridges.opening_arr - coalesce(totals.from_arr, 0)) / greatest(coalesce(totals.customer_rows, 0), 1)
+        as opening_gap_per_customer,
+    abs(bridges.closing_arr - coalesce(totals.to_arr, 0)) / greatest(coalesce(totals.customer_rows, 0), 1)
+        as closing_gap_per_customer
+from (
+    select bridge, month,
+           sum(case when step_kind = 'opening' then amount else 0 end) as opening_arr,
+           sum(case when step_kind not in ('opening', 'closing') then amount else 0 end) as steps_arr,
+           sum(case when step_kind = 'closing' then amount else 0 end) as closing_arr
+    from marts.arr_bridge
+    group by bridge, month
+) as bridges
+left join (
+    select 'crm_to_billing' as bridge, month, sum(crm_arr) as from_arr, sum(billing_arr) as to_arr,
+           count(*) as customer_rows
+    from marts.arr_by_customer_month group by month
+    union all
+    select 'billing_to_erp', month, sum(billing_arr), sum(erp_arr), count(*)
+    from marts.arr_by_customer_month group by month
+) as totals on bridges.bridge = totals.bridge and bridges.month = totals.month
+"""
+
+
 @suite("mart_coherence")
 def mart_coherence() -> list[Check]:
     """The marts agree with each other: exception value sets and ranges, the summary
     equal to the sum of the exception rows (per type and severity, counts and money),
-    one balance per receipt, and no more unapplied_cash than receipts with cash unexplained."""
+    one balance per receipt, no more unapplied_cash than receipts with cash unexplained,
+    and an ARR bridge that adds up and opens and closes on the ARR of arr_by_customer_month
+    (within a cent per customer group: the bridge rounds per record)."""
     import great_expectations.expectations as gxe
 
     def exception_rows() -> list:
@@ -237,6 +268,13 @@ def mart_coherence() -> list[Check]:
             gxe.ExpectColumnPairValuesToBeEqual(column_A="exception_rows", column_B="summary_exceptions"),
         ]
 
+    def arr_bridge() -> list:
+        return [
+            gxe.ExpectColumnPairValuesToBeEqual(column_A="bridged_arr", column_B="closing_arr"),
+            gxe.ExpectColumnValuesToBeBetween(column="opening_gap_per_customer", min_value=0, max_value=0.01),
+            gxe.ExpectColumnValuesToBeBetween(column="closing_gap_per_customer", min_value=0, max_value=0.01),
+        ]
+
     return [
         Check(asset="reconciliation_exceptions", table=("marts", "reconciliation_exceptions"),
               expectations=exception_rows),
@@ -245,6 +283,8 @@ def mart_coherence() -> list[Check]:
         Check(asset="mart_row_relations", query=MART_ROW_RELATIONS, expectations=row_relations,
               requires=("marts.receipt_balances", "staging.stg_erp__cash_receipts",
                         "marts.reconciliation_exceptions", "marts.reconciliation_summary")),
+        Check(asset="arr_bridge_against_arr", query=ARR_BRIDGE_AGAINST_ARR, expectations=arr_bridge,
+              requires=("marts.arr_bridge", "marts.arr_by_customer_month")),
     ]
 
 

@@ -155,7 +155,7 @@ EXCEPTIONS = [
 ]
 
 
-def build_marts(path: Path, exceptions=EXCEPTIONS, summary_shift=0) -> Path:
+def build_marts(path: Path, exceptions=EXCEPTIONS, summary_shift=0, arr_closing_shift="0") -> Path:
     """A warehouse holding the marts the coherence suite reads, consistent unless told."""
     con = duckdb.connect(str(path))
     con.execute("create schema staging; create schema marts")
@@ -182,7 +182,7 @@ def build_marts(path: Path, exceptions=EXCEPTIONS, summary_shift=0) -> Path:
     con.execute("create table marts.receipt_balances (receipt_id varchar, unexplained_amount decimal(18,2))")
     con.execute("insert into marts.receipt_balances values ('R1', 50.00), ('R2', 0.00)")
     con.close()
-    return path
+    return add_arr_marts(path, arr_closing_shift)
 
 
 def test_coherent_marts_pass_the_mart_suite(tmp_path):
@@ -210,3 +210,41 @@ def test_broken_exception_rows_fail(tmp_path):
     assert {("reconciliation_exceptions", "exception_id"), ("reconciliation_exceptions", "severity"),
             ("reconciliation_exceptions", "age_days"), ("reconciliation_exceptions", "amount"),
             ("mart_row_relations", "receipts_with_unexplained_cash >= unapplied_cash_exceptions")} <= failed
+
+
+def add_arr_marts(path: Path, closing_shift: str = "0") -> Path:
+    """ARR per customer and a bridge on it: crm 1000 -> billing 850 -> erp 820."""
+    con = duckdb.connect(str(path))
+    con.execute("create table marts.arr_by_customer_month (month date, customer_key varchar, "
+                "crm_arr decimal(18,2), billing_arr decimal(18,2), erp_arr decimal(18,2))")
+    con.execute("insert into marts.arr_by_customer_month values "
+                "(date '2025-01-01', 'K1', 600, 500, 480), (date '2025-01-01', 'K2', 400, 350, 340)")
+    con.execute("create table marts.arr_bridge (month date, bridge varchar, step varchar, step_kind varchar, "
+                "amount decimal(18,2))")
+    con.execute(
+        "insert into marts.arr_bridge values "
+        "(date '2025-01-01', 'crm_to_billing', 'crm_arr', 'opening', 1000), "
+        "(date '2025-01-01', 'crm_to_billing', 'price_mismatch', 'exception', -150), "
+        "(date '2025-01-01', 'crm_to_billing', 'billing_arr', 'closing', 850), "
+        "(date '2025-01-01', 'billing_to_erp', 'billing_arr', 'opening', 850.01), "
+        "(date '2025-01-01', 'billing_to_erp', 'recognition_timing', 'structural', -30), "
+        f"(date '2025-01-01', 'billing_to_erp', 'erp_arr', 'closing', 820.01 + {closing_shift})")
+    con.close()
+    return path
+
+
+def test_arr_bridge_on_the_arr_marts_passes(tmp_path):
+    # a cent of rounding between the bridge and the per-customer totals is allowed
+    db = build_marts(tmp_path / "m.duckdb")
+    result = ge_checks.run_checks(db, docs_dir=None, suite_names=["mart_coherence"])
+    assert result.success, [(o.asset, o.expectation, o.detail) for o in result.failed]
+    assert any(o.asset == "arr_bridge_against_arr" for o in result.outcomes)
+
+
+def test_arr_bridge_that_does_not_add_up_fails(tmp_path):
+    db = build_marts(tmp_path / "m.duckdb", arr_closing_shift="5")
+    result = ge_checks.run_checks(db, docs_dir=None, suite_names=["mart_coherence"])
+    assert {(asset, target) for asset, _expectation, target in failing(result)} == {
+        ("arr_bridge_against_arr", "bridged_arr = closing_arr"),
+        ("arr_bridge_against_arr", "closing_gap_per_customer"),
+    }

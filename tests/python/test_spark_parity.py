@@ -2,7 +2,7 @@
 generated landing set: staging, the quarantine, the conformed layer (customers,
 contract and invoice matches), cash application (payment_applications,
 receipt_balances), the reconciliation exceptions with their summary, and ARR per
-customer and month with its movements."""
+customer and month with its movements and its bridge (mart and record-level rows)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +23,9 @@ pytestmark = pytest.mark.spark
 
 CONFORMED_MARTS = ["customer_xref", "dim_customers", "contract_subscription_matches", "invoice_matches",
                    "payment_applications", "receipt_balances", "reconciliation_exceptions",
-                   "reconciliation_summary", "arr_by_customer_month", "arr_movements"]
+                   "reconciliation_summary", "arr_by_customer_month", "arr_movements", "arr_bridge"]
+# the record-level rows behind the ARR bridge: each pair's and document's explanation
+BRIDGE_RECORDS = ["intermediate.int_arr__crm_billing_gaps", "intermediate.int_arr__billing_erp_gaps"]
 
 
 def _normalise(value):
@@ -69,7 +71,8 @@ def parity_landing(tmp_path_factory):
 
 
 @pytest.mark.parametrize("relation", [f"staging.stg_{e.relation}" for e in landing_entities()]
-                         + ["marts.quarantine_rows"] + [f"marts.{mart}" for mart in CONFORMED_MARTS])
+                         + ["marts.quarantine_rows"] + [f"marts.{mart}" for mart in CONFORMED_MARTS]
+                         + BRIDGE_RECORDS)
 def test_spark_and_duckdb_hold_the_same_rows(both_targets, relation):
     con, session = both_targets
     duck_rows = _rows(con.execute(f"select * from {relation}").fetchall())
@@ -77,7 +80,8 @@ def test_spark_and_duckdb_hold_the_same_rows(both_targets, relation):
     assert spark_rows == duck_rows
     if relation == "marts.quarantine_rows":
         assert len(duck_rows) >= 10
-    if relation in ("marts.reconciliation_exceptions", "marts.arr_by_customer_month", "marts.arr_movements"):
+    if relation in ("marts.reconciliation_exceptions", "marts.arr_by_customer_month", "marts.arr_movements",
+                    "marts.arr_bridge", *BRIDGE_RECORDS):
         assert len(duck_rows) >= 10
     if relation == "marts.payment_applications":
         # lettering alone would not compare the rules: the set must hold proposals
