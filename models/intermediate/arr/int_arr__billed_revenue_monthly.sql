@@ -97,7 +97,10 @@ line_shares as (
 
     select
         line_months.*,
-        cast(round(line_months.amount * line_months.days_in_month / line_months.service_days, 2) as {{ type_money() }})
+        cast(
+            {{ share_in_cents('line_months.amount', 'line_months.days_in_month', 'line_months.service_days') }}
+            as {{ type_money() }}
+        )
             as rounded_share
     from line_months
 
