@@ -1,93 +1,316 @@
 #!/usr/bin/env python3
-"""Time a dbt build over generated landing sets of several sizes, on DuckDB.
+"""Benchmark the reconciliation build from 1,000 to 1,000,000 customer groups (issue #8).
 
-For each size: generate the set once (cached under --cache, Parquet) or take an
-existing one (--dataset SIZE=PATH), run `dbt build --select <selection>` into a fresh
-DuckDB file, and record wall time, peak memory of dbt (the engine runs in its process),
-the DuckDB file size and the rows of each mart. Writes a Markdown table and prints the
-growth exponent fitted on time against size (1.0 = linear), the slowest models of each
-build (from dbt's run_results.json), and, when cash application was built, the size of
-its bounded subset search (combinations, the worst payer's open documents, payers over
-the bound).
+For each size, one invocation:
+
+* data: generates the landing set once (seed 1, Parquet) and caches it under
+  ``--cache/<size>/`` (landing/ and truth/), or takes ``--dataset SIZE=PATH`` (a landing
+  folder; its truth is ``PATH/../truth``);
+* DuckDB: ``dbt build`` of models and seeds (tests are CI's job) into a fresh DuckDB
+  file: wall time, peak memory of the whole process tree (VmRSS of dbt and all its
+  descendants from /proc, sampled every 0.2 s, summed per sample), DuckDB file size,
+  rows of every mart, the slowest models (run_results.json) and the evaluation score
+  against the truth (``rectools.evaluate``);
+* the scan floor: one DuckDB query that reads every landing file completely, in its
+  own process -> ratio build / scan;
+* the pandas baseline: what an analyst would script instead (invoices against ERP
+  documents with two merges), in its own process -> time, memory, invoices matched
+  and their precision against the truth, and the ratios of our invoice matching and
+  of our whole build to it;
+* Spark (``--engines ... spark``, at ``--spark-sizes``): the same ``dbt build`` on
+  ``--target spark`` (local[2]; the JVM is in the measured tree) -> ratio Spark /
+  DuckDB and every mart compared row for row with DuckDB's.
+
+Writes ``--out`` (Markdown: date, command line, machine, versions, one table per
+engine, floor, baseline, growth exponents fitted by least squares on log-log, slowest
+models at the largest size) and a PNG of time and memory against size (log axes).
+``--quick``: 1,000 groups, DuckDB + scan + pandas, about a minute.
+
+Kept from the earlier script: ``--select`` (a dbt selection instead of the full
+build), ``--stress-documents`` (the cash-application subset search on a worst payer
+built on purpose) and the subset-search statistics when cash application is built.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import platform
-import resource
+import shlex
+import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
+from rectools.benchmark import report  # noqa: E402
+from rectools.benchmark.measure import Measured, run_measured  # noqa: E402
 from rectools.contract import PROJECT_ROOT  # noqa: E402
-from rectools.dbt import run_dbt  # noqa: E402
+from rectools.dbt import dbt_env, dbt_executable, run_dbt  # noqa: E402
+
+DEFAULT_SIZES = [1000, 10000, 100000, 1000000]
+DEFAULT_SPARK_SIZES = [10000, 100000]
+SEED = 1
+# the parts the report shows in its main table (all parts are in the scores table)
+HEADLINE_PARTS = ["exceptions", "customers", "invoice_document", "receipt_document", "arr", "arr_bridge"]
+# our invoice matching, as timed by dbt: the int_invoices__* models and the mart
+INVOICE_MODELS_PREFIX = "int_invoices__"
+INVOICE_MART = "invoice_matches"
+KNOBS = ["DUCKDB_MEMORY_LIMIT", "DUCKDB_THREADS", "DBT_THREADS", "DUCKDB_TEMP_DIRECTORY", "SPARK_DRIVER_MEMORY",
+         "SPARK_SHUFFLE_PARTITIONS", "SPARK_MASTER"]
+
+_STARTED = time.monotonic()
 
 
-def generate(size: int, cache: Path) -> Path:
-    out = cache / f"{size}"
-    if not (out / "landing").exists():
-        print(f"  generating {size:,} groups into {out} ...", flush=True)
-        subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "generate_data.py"),
-                        "--groups", str(size), "--seed", "1", "--format", "parquet",
-                        "--out", str(out), "--quiet"], check=True)
-    return out / "landing"
+def say(message: str) -> None:
+    elapsed = int(time.monotonic() - _STARTED)
+    print(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {message}", flush=True)
 
 
-def peak_child_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# --------------------------------------------------------------------------- data
 
 
-def run_size(size: int, landing: Path, selection: str, work: Path) -> dict:
-    db = work / f"bench_{size}.duckdb"
+def cache_complete(folder: Path) -> bool:
+    """The generator writes truth/manifest.json last: without it the set is partial."""
+    return (folder / "landing").is_dir() and (folder / "truth" / "manifest.json").exists()
+
+
+def cached_landing(size: int, cache: Path) -> Path:
+    """``cache/<size>/landing``, generated once (seed 1, Parquet). Generation goes to a
+    private folder renamed into place at the end, so an interrupted or concurrent run
+    never leaves a half-written set that looks complete."""
+    folder = cache / str(size)
+    if cache_complete(folder):
+        return folder / "landing"
+    if folder.exists():
+        raise RuntimeError(f"{folder} exists without truth/manifest.json: another run is generating it, or one "
+                           "was interrupted (then delete the folder)")
+    partial = cache / f".{size}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    say(f"generating {size:,} customer groups into {folder} (seed {SEED}, Parquet; cached for later runs) ...")
+    command = [sys.executable, str(PROJECT_ROOT / "scripts" / "generate_data.py"), "--groups", str(size),
+               "--seed", str(SEED), "--format", "parquet", "--out", str(partial)]
+    if not sys.stderr.isatty():
+        command.append("--quiet")  # the progress bar only where someone watches it
+    started = time.monotonic()
+    subprocess.run(command, check=True, cwd=PROJECT_ROOT)
+    try:
+        partial.rename(folder)
+    except OSError:
+        if not cache_complete(folder):
+            raise
+        shutil.rmtree(partial, ignore_errors=True)  # another run got there first
+    say(f"  generated in {time.monotonic() - started:.0f} s")
+    return folder / "landing"
+
+
+def truth_of(landing: Path) -> Path:
+    return landing.parent / "truth"
+
+
+def landing_bytes(landing: Path) -> int:
+    return sum(p.stat().st_size for p in landing.glob("*/*") if p.suffix in (".parquet", ".csv"))
+
+
+# --------------------------------------------------------------------------- dbt
+
+
+def dbt_command(args: list[str], *, dbt_vars: dict | None = None, target: str | None = None) -> list[str]:
+    """The command line run_dbt would run (same executable, profiles and vars)."""
+    command = [dbt_executable(), *args, "--profiles-dir", str(PROJECT_ROOT / "profiles")]
+    if target:
+        command += ["--target", target]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    return command
+
+
+def build_args(select: str | None, target_path: Path, log_path: Path) -> list[str]:
+    # models and seeds: what a scheduled run must build (tests are measured by CI, not here)
+    args = ["build"]
+    if select:
+        args += ["--select", *shlex.split(select)]
+    return args + ["--resource-type", "model", "--resource-type", "seed",
+                   "--target-path", str(target_path), "--log-path", str(log_path)]
+
+
+def run_results(target_path: Path) -> dict:
+    path = target_path / "run_results.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def model_seconds(results: dict) -> dict[str, float]:
+    """Execution seconds of each model of the build, from dbt's run_results.json."""
+    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results.get("results", [])
+            if r["unique_id"].startswith("model.")}
+
+
+def invoice_matching_seconds(models: dict[str, float]) -> float | None:
+    picked = [s for name, s in models.items() if name.startswith(INVOICE_MODELS_PREFIX) or name == INVOICE_MART]
+    return sum(picked) if picked else None
+
+
+def failure(measured: Measured) -> str:
+    lines = [line.strip() for line in measured.output.splitlines()
+             if " ERROR " in line or "Error" in line or "error" in line.lower()[:40]]
+    return (lines[-1] if lines else f"exit code {measured.returncode}")[:300]
+
+
+def remove_duckdb(db: Path) -> None:
     for stale in (db, Path(f"{db}.wal")):
         stale.unlink(missing_ok=True)
-    started = time.monotonic()
-    # models and seeds: what a scheduled run must build (tests are measured by CI, not here)
-    target_path = work / f"target_{size}"
-    result = run_dbt(["build", "--select", selection, "--resource-type", "model", "--resource-type", "seed",
-                      "--target-path", str(target_path)],
-                     dbt_vars={"landing_dir": str(landing)}, duckdb_path=db)
-    seconds = time.monotonic() - started
-    if result.returncode != 0:
-        failed = [line.strip() for line in result.stdout.splitlines() if " ERROR " in line or "Error" in line]
-        print(f"dbt build failed at {size:,} groups:\n{result.stdout[-3000:]}", file=sys.stderr)
-        return {"size": size, "seconds": seconds, "peak_mb": peak_child_rss_mb(),
-                "db_mb": db.stat().st_size / 2**20 if db.exists() else 0.0,
-                "marts": {}, "error": failed[-1] if failed else "dbt build failed"}
+    shutil.rmtree(Path(f"{db}.tmp"), ignore_errors=True)
+
+
+def duckdb_build(size: int, landing: Path, select: str | None, work: Path) -> dict:
+    db = work / f"duckdb_{size}.duckdb"
+    remove_duckdb(db)
+    target_path = work / f"target_duckdb_{size}"
+    shutil.rmtree(target_path, ignore_errors=True)
+    command = dbt_command(build_args(select, target_path, work / "logs"), dbt_vars={"landing_dir": str(landing)})
+    measured = run_measured(command, cwd=PROJECT_ROOT, env=dbt_env(db), log=work / "logs" / f"duckdb_{size}.log")
+    results = run_results(target_path)
+    row = {"size": size, "landing": str(landing), "seconds": measured.seconds, "peak_mb": measured.peak_mb,
+           "samples": measured.samples, "db_path": str(db),
+           "db_mb": db.stat().st_size / 2**20 if db.exists() else 0.0,
+           "execution_seconds": results.get("elapsed_time"), "models": model_seconds(results)}
+    if measured.returncode != 0:
+        print(f"dbt build failed at {size:,} groups:\n{measured.tail()}", file=sys.stderr)
+        row.update(error=failure(measured), marts={})
+        return row
     con = duckdb.connect(str(db), read_only=True)
-    marts = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
-             for (name,) in con.execute("select table_name from information_schema.tables "
-                                         "where table_schema = 'marts' order by 1").fetchall()}
-    subset = subset_search_stats(con)
+    row["marts"] = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
+                    for (name,) in con.execute("select table_name from information_schema.tables "
+                                                "where table_schema = 'marts' order by 1").fetchall()}
+    row["subset"] = subset_search_stats(con)
     con.close()
-    return {"size": size, "seconds": seconds, "peak_mb": peak_child_rss_mb(),
-            "db_mb": db.stat().st_size / 2**20, "marts": marts,
-            "models": model_seconds(target_path / "run_results.json"), "subset": subset}
+    return row
 
 
-def model_seconds(run_results: Path) -> dict[str, float]:
-    """Execution seconds of each model of the build, from dbt's run_results.json."""
-    if not run_results.exists():
+def evaluation(truth: Path, db: Path) -> dict:
+    """{part: {"score", "note"}} against the truth, or {"error": ...}."""
+    from rectools.evaluate import evaluate
+
+    if not truth.is_dir():
+        return {"error": f"no truth folder at {truth}"}
+    try:
+        results = evaluate(truth, db)
+    except Exception as exc:  # noqa: BLE001 - a failed scoring is reported, not fatal
+        return {"error": str(exc).strip().splitlines()[0][:300]}
+    return {part: {"score": value["score"], "note": value.get("note")}
+            for part, value in results.items() if part != "meta"}
+
+
+# --------------------------------------------------------------------------- floor and baseline
+
+
+def python_module(module: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", module, *args]
+
+
+def last_json(output: str) -> dict:
+    for line in reversed(output.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError(f"no JSON result in: {output[-500:]}")
+
+
+def scan_floor(size: int, landing: Path, work: Path) -> dict:
+    measured = run_measured(python_module("rectools.benchmark.floor", str(landing)), cwd=PROJECT_ROOT,
+                            log=work / "logs" / f"scan_{size}.log")
+    if measured.returncode != 0:
+        return {"error": measured.tail(300), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+    return {**last_json(measured.output), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+
+
+def pandas_baseline(size: int, landing: Path, work: Path) -> dict:
+    pairs = work / f"pandas_pairs_{size}.parquet"
+    pairs.unlink(missing_ok=True)
+    measured = run_measured(python_module("rectools.benchmark.baseline", str(landing), str(pairs)),
+                            cwd=PROJECT_ROOT, log=work / "logs" / f"pandas_{size}.log")
+    if measured.returncode != 0:
+        return {"error": measured.tail(300), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+    row = {**last_json(measured.output), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+    row.update(pair_quality(pairs, truth_of(landing)))
+    pairs.unlink(missing_ok=True)
+    return row
+
+
+def pair_quality(pairs: Path, truth: Path) -> dict:
+    """Precision and recall of the baseline's invoice-document pairs against the
+    truth's invoice links (credit notes left out: the baseline does not look at them)."""
+    links = truth / "invoice_document_links.csv"
+    if not links.exists() or not pairs.exists():
         return {}
-    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
-    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results
-            if r["unique_id"].startswith("model.")}
+    con = duckdb.connect()
+    tp, predicted, actual = con.execute(
+        f"""
+        with t as (select distinct trim(billing_document_id) as invoice_id, trim(erp_document_id) as document_id
+                   from read_csv('{links}', header = true, all_varchar = true)
+                   where lower(trim(billing_document_type)) = 'invoice'),
+             p as (select distinct invoice_id, document_id from read_parquet('{pairs}'))
+        select (select count(*) from p join t using (invoice_id, document_id)),
+               (select count(*) from p), (select count(*) from t)
+        """).fetchone()
+    con.close()
+    return {"precision": tp / predicted if predicted else None, "recall": tp / actual if actual else None,
+            "truth_links": actual}
+
+
+# --------------------------------------------------------------------------- spark
+
+
+def spark_build(size: int, landing: Path, select: str | None, work: Path, duck: dict) -> dict:
+    from rectools.benchmark.spark import compare_marts
+    from rectools.spark import spark_dirs
+
+    base = work / f"spark_{size}"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    target_path = work / f"target_spark_{size}"
+    shutil.rmtree(target_path, ignore_errors=True)
+    command = dbt_command(build_args(select, target_path, work / "logs"), dbt_vars={"landing_dir": str(landing)},
+                          target="spark")
+    env = {**dbt_env(), **spark_dirs(base)}
+    measured = run_measured(command, cwd=PROJECT_ROOT, env=env, log=work / "logs" / f"spark_{size}.log")
+    results = run_results(target_path)
+    row = {"size": size, "seconds": measured.seconds, "peak_mb": measured.peak_mb,
+           "execution_seconds": results.get("elapsed_time"), "models": model_seconds(results)}
+    if measured.returncode != 0:
+        print(f"dbt build on Spark failed at {size:,} groups:\n{measured.tail()}", file=sys.stderr)
+        row["error"] = failure(measured)
+        return row
+    marts = sorted(duck.get("marts", {}))
+    if not marts or "error" in duck:
+        row["equality_note"] = "no DuckDB build to compare with"
+        return row
+    say(f"  reading the {len(marts)} Spark marts back (Parquet) and comparing with DuckDB's ...")
+    export_dir = base / "export"
+    exported = run_measured(python_module("rectools.benchmark.spark", str(base), str(export_dir), *marts),
+                            cwd=PROJECT_ROOT, env={**dbt_env(), **spark_dirs(base)},
+                            log=work / "logs" / f"spark_export_{size}.log")
+    if exported.returncode != 0:
+        row["equality_note"] = f"export failed: {exported.tail(300)}"
+        return row
+    row["equality"] = compare_marts(Path(duck["db_path"]), export_dir, marts, last_json(exported.output))
+    return row
+
+
+# --------------------------------------------------------------------------- cash application (kept)
 
 
 def subset_search_stats(con) -> dict | None:
     """How big cash application's bounded subset search got (None when not built)."""
     tables = {name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = 'intermediate'").fetchall()}
-    if "int_receipts__open_item_combinations" not in tables:
+    if not {"int_receipts__open_item_combinations", "int_receipts__available_documents",
+            "int_receipts__unexplained_receipts"} <= tables:
         return None
     combos, worst_combos = con.execute(
         "select count(*), coalesce(max(n), 0) from (select customer_key, entity, currency, count(*) over "
@@ -102,17 +325,6 @@ def subset_search_stats(con) -> dict | None:
             "receipts_searched": receipts}
 
 
-def fitted_exponent(rows: list[dict]) -> float | None:
-    points = [(math.log(r["size"]), math.log(r["seconds"])) for r in rows
-              if r["seconds"] > 0 and "error" not in r]
-    if len(points) < 2:
-        return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    sxx = sum((x - mean_x) ** 2 for x, _ in points)
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else None
-
-
 def stress_subset_search(counts: list[int], work: Path) -> list[dict]:
     """The worst payer, built on purpose: one payer with n open documents and a receipt
     worth all of them (so no combination is pruned), the bound raised to n, and only
@@ -121,8 +333,7 @@ def stress_subset_search(counts: list[int], work: Path) -> list[dict]:
     rows = []
     for n in counts:
         db = work / f"stress_{n}.duckdb"
-        for stale in (db, Path(f"{db}.wal")):
-            stale.unlink(missing_ok=True)
+        remove_duckdb(db)
         con = duckdb.connect(str(db))
         con.execute("create schema intermediate")
         con.execute(
@@ -140,7 +351,8 @@ def stress_subset_search(counts: list[int], work: Path) -> list[dict]:
         target_path = work / f"target_stress_{n}"
         started = time.monotonic()
         result = run_dbt(["run", "--select", "int_receipts__open_item_combinations", "--target-path",
-                          str(target_path)], dbt_vars={"receipt_subset_max_documents": n}, duckdb_path=db)
+                          str(target_path), "--log-path", str(work / "logs")],
+                         dbt_vars={"receipt_subset_max_documents": n}, duckdb_path=db)
         seconds = time.monotonic() - started
         if result.returncode != 0:
             print(f"stress run failed at {n} documents:\n{result.stdout[-2000:]}", file=sys.stderr)
@@ -150,107 +362,402 @@ def stress_subset_search(counts: list[int], work: Path) -> list[dict]:
         combos = con.execute("select count(*) from intermediate.int_receipts__open_item_combinations").fetchone()[0]
         con.close()
         rows.append({"documents": n, "combinations": combos, "seconds": seconds,
-                     "model_seconds": model_seconds(target_path / "run_results.json").get(
+                     "model_seconds": model_seconds(run_results(target_path)).get(
                          "int_receipts__open_item_combinations", 0.0)})
-        print(f"  worst payer with {n} open documents: {combos:,} combinations, {seconds:.1f} s", flush=True)
+        say(f"  worst payer with {n} open documents: {combos:,} combinations, {seconds:.1f} s")
     return rows
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kb = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:")), 0)
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return {"cores": os.cpu_count(), "memory_gib": total_kb / 2**20, "cpu": cpu,
+            "load": " ".join(f"{v:.1f}" for v in os.getloadavg()), "system": platform.platform()}
+
+
+def versions() -> dict[str, str]:
+    found = {"Python": platform.python_version()}
+    for package in ("duckdb", "dbt-core", "dbt-duckdb", "dbt-spark", "pyspark", "pandas", "pyarrow", "matplotlib"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def java_version() -> str:
+    try:
+        out = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30)
+        return (out.stderr or out.stdout).splitlines()[0].strip()
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "not found"
+
+
+def slowest_models_table(builds: list[dict], top: int = 10) -> list[str]:
+    built = [b for b in builds if b.get("models")]
+    if not built:
+        return []
+    largest = max(built, key=lambda b: b["size"])
+    names = sorted(largest["models"], key=largest["models"].get, reverse=True)[:top]
+    return (["", f"Slowest models (dbt execution seconds, ordered at {largest['size']:,} groups; "
+             "2 dbt threads, so they overlap):", ""]
+            + report.table(["model", *(report.groups(b["size"]) for b in built)],
+                           [[name, *(report.seconds(b["models"].get(name)) for b in built)] for name in names]))
+
+
+def subset_search_table(builds: list[dict]) -> list[str]:
+    searched = [b for b in builds if b.get("subset")]
+    if not searched:
+        return []
+    rows = [[report.groups(b["size"]), f"{b['subset']['receipts_searched']:,}",
+             f"{b['subset']['payers_with_open_documents']:,}", f"{b['subset']['combinations']:,}",
+             f"{b['subset']['worst_payer_open_documents']:,}", f"{b['subset']['worst_payer_combinations']:,}",
+             report.seconds(b["models"].get("int_receipts__open_item_combinations"))] for b in searched]
+    return (["", "Cash application subset search (var receipt_subset_max_documents bounds a payer's search):", ""]
+            + report.table(["groups", "receipts searched", "payers with open documents", "combinations",
+                            "worst payer: open documents", "worst payer: combinations",
+                            "int_receipts__open_item_combinations (s)"], rows))
 
 
 def stress_table(rows: list[dict]) -> list[str]:
     if not rows:
         return []
-    out = ["", "The worst payer, built on purpose (`--stress-documents`): one payer with n open documents, "
-           "a receipt worth all of them (nothing pruned), the bound raised to n:", "",
-           "| open documents | combinations of 2-4 | model (s) | dbt run (s) |", "| ---: | ---: | ---: | ---: |"]
-    for r in rows:
-        if "error" in r:
-            out.append(f"| {r['documents']} | {r['error']} | | |")
-        else:
-            out.append(f"| {r['documents']} | {r['combinations']:,} | {r['model_seconds']:.2f} | {r['seconds']:.1f} |")
+    body = [[r["documents"], r["error"], "", ""] if "error" in r else
+            [r["documents"], f"{r['combinations']:,}", f"{r['model_seconds']:.2f}", f"{r['seconds']:.1f}"]
+            for r in rows]
+    return (["", "The worst payer, built on purpose (`--stress-documents`): one payer with n open documents, "
+             "a receipt worth all of them (nothing pruned), the bound raised to n:", ""]
+            + report.table(["open documents", "combinations of 2-4", "model (s)", "dbt run (s)"], body, "rrrr"))
+
+
+def render(results: list[dict], stress: list[dict], args: argparse.Namespace, command_line: str,
+           png: Path | None, started_at: dt.datetime, finished_at: dt.datetime) -> str:
+    host, vers = machine(), versions()
+    duck = [r["duckdb"] for r in results if r.get("duckdb")]
+    spark = [r["spark"] for r in results if r.get("spark")]
+    lines = [
+        "# Benchmark: the reconciliation build from 1,000 to 1,000,000 customer groups", "",
+        f"Run on {started_at:%Y-%m-%d} ({started_at:%H:%M}-{finished_at:%H:%M} UTC) with:", "",
+        "```", command_line, "```", "",
+        f"Machine: {host['cores']} cores ({host['cpu']}), {host['memory_gib']:.1f} GiB memory (/proc/meminfo), "
+        f"{host['system']}; load average at the end {host['load']} (the machine is shared: times are upper "
+        "bounds).", "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items())
+        + (f", Java: {java_version()}" if spark else "") + ".", "",
+        "Knobs in effect (environment; unset = the profile's default): "
+        + (", ".join(f"`{k}={os.environ[k]}`" for k in KNOBS if k in os.environ) or "none set") + ".", "",
+        f"Data: `scripts/generate_data.py --seed {SEED} --format parquet`, cached under `{display(args.cache)}/<size>/`"
+        + ("; given: " + ", ".join(f"{s:,} = `{display(Path(p))}`" for s, p in sorted(args.given.items()))
+           if args.given else "") + ".", "",
+        f"Build: `dbt build {' '.join(build_args(args.select, Path('<target>'), Path('<logs>'))[1:-4])}` "
+        "(models and seeds; the data tests run in CI) into a fresh DuckDB file per size.", "",
+        "Peak memory is the largest sum of VmRSS over the measured process and all its descendants, sampled "
+        "every 0.2 s from /proc (dbt runs DuckDB in-process; dbt-spark's JVM is a descendant); each "
+        "measurement runs in its own process tree, so it is not cumulative across sizes.",
+    ]
+
+    if duck:
+        lines += ["", "## DuckDB", ""]
+        lines += report.table(
+            ["groups", "landing (MB)", "build (s)", "dbt execution (s)", "peak memory (MB)", "DuckDB file (MB)",
+             "mart rows", *HEADLINE_PARTS],
+            [[report.groups(b["size"]), report.megabytes(b.get("landing_mb")), report.seconds(b["seconds"]),
+              report.seconds(b.get("execution_seconds")), report.megabytes(b["peak_mb"]),
+              report.megabytes(b["db_mb"]),
+              b.get("error") or f"{sum(b['marts'].values()):,}",
+              *(part_score(b, part) for part in HEADLINE_PARTS)] for b in duck])
+        lines += ["", "build = wall time of the `dbt build` process (start, parse, hooks, seeds, models); dbt "
+                  "execution = the run itself (run_results.json `elapsed_time`, no parse). The last columns "
+                  "are the evaluation scores against the generator's truth (`rectools.evaluate`, F1 or 1 - "
+                  "worst ARR error)."]
+        all_parts = sorted({p for b in duck for p in b.get("scores", {}) if p != "error"})
+        if all_parts:
+            lines += ["", "Every evaluation part:", ""]
+            lines += report.table(["part", *(report.groups(b["size"]) for b in duck)],
+                                  [[part, *(part_score(b, part) for b in duck)] for part in all_parts])
+        mart_names = sorted({m for b in duck for m in b.get("marts", {})})
+        if mart_names:
+            lines += ["", "Rows per mart:", ""]
+            lines += report.table(["mart", *(report.groups(b["size"]) for b in duck)],
+                                  [[m, *(f"{b['marts'][m]:,}" if m in b.get("marts", {}) else "" for b in duck)]
+                                   for m in mart_names])
+
+    scans = [(r["size"], r["scan"], r.get("duckdb")) for r in results if r.get("scan")]
+    if scans:
+        lines += ["", "## Scan floor", "",
+                  "One DuckDB query, in its own process, reads every landing file completely: per file "
+                  "`count(*)` and `bit_xor(hash(t))` of the whole row `t`, so no column can be skipped "
+                  "(`rectools/benchmark/floor.py`).", ""]
+        lines += report.table(
+            ["groups", "files", "landing rows", "scan (s, process)", "scan query (s)", "peak memory (MB)",
+             "build / scan (wall)", "dbt execution / scan query"],
+            [[report.groups(size), s.get("files", "error"), f"{s['rows']:,}" if "rows" in s else s.get("error"),
+              report.seconds(s["seconds"]), report.seconds(s.get("query_seconds")), report.megabytes(s["peak_mb"]),
+              report.ratio(d and d["seconds"], s["seconds"]) if d else "n/a",
+              report.ratio(d and d.get("execution_seconds"), s.get("query_seconds")) if d else "n/a"]
+             for size, s, d in scans])
+
+    pandas = [(r["size"], r["pandas"], r.get("duckdb")) for r in results if r.get("pandas")]
+    if pandas:
+        lines += ["", "## What an analyst would script instead (pandas)", "",
+                  "`rectools/benchmark/baseline.py`, in its own process: load billing invoices and ERP AR "
+                  "documents (Parquet, whole), merge on the normalised invoice number against the ERP "
+                  "external reference, then, for the rest, on (currency, gross amount) whatever the customer "
+                  "with dates within 3 days, each document used once. No customer mapping, credit notes, "
+                  "typo or duplicate rules, nor exceptions. Precision and recall are the pairs' against the "
+                  "truth's invoice links. datacompy, the library for such comparisons, is not usable here: "
+                  "its pins conflict with the project's pandas/numpy, so it is not installed.", "",
+                  "Ours = the execution seconds of the `int_invoices__*` models plus `invoice_matches` "
+                  "(run_results.json, summed; they read staged, typed tables and also match credit notes, "
+                  "typos and duplicates), against the script's own load-and-match seconds; whole build = "
+                  "the `dbt build` wall time against the script's process wall time.", ""]
+        lines += report.table(
+            ["groups", "invoices", "matched by number", "matched by amount+date", "matched", "precision", "recall",
+             "pandas (s, process)", "pandas load+match (s)", "peak memory (MB)", "ours: invoice matching (s)",
+             "ours / pandas", "whole build / pandas"],
+            [[report.groups(size), f"{p['invoices']:,}", f"{p['matched_by_reference']:,}",
+              f"{p['matched_by_amount_date']:,}", f"{p['matched']:,}", report.score(p.get("precision")),
+              report.score(p.get("recall")), report.seconds(p["seconds"]), report.seconds(p["work_seconds"]),
+              report.megabytes(p["peak_mb"]),
+              report.seconds(invoice_matching_seconds(d["models"])) if d else "n/a",
+              report.ratio(invoice_matching_seconds(d["models"]), p["work_seconds"]) if d else "n/a",
+              report.ratio(d["seconds"], p["seconds"]) if d else "n/a"]
+             if "error" not in p else [report.groups(size), p["error"], *[""] * 11]
+             for size, p, d in pandas])
+
+    if spark:
+        by_size = {r["size"]: r.get("duckdb") for r in results}
+        lines += ["", "## Spark (local[2], dbt-spark session)", "",
+                  "The same `dbt build` on `--target spark` and the same landing files; the JVM runs under dbt "
+                  "and is in the measured tree. Marts equal: each Spark mart written to Parquet through a Spark "
+                  "session, read in DuckDB and compared with DuckDB's mart as multisets (`except all` both "
+                  "ways), values normalised as the parity test does (decimals as text with their scale, dates "
+                  "and timestamps ISO, UTC).", ""]
+        lines += report.table(
+            ["groups", "build (s)", "dbt execution (s)", "peak memory (MB)", "Spark / DuckDB time",
+             "Spark / DuckDB memory", "marts equal"],
+            [[report.groups(s["size"]), report.seconds(s["seconds"]), report.seconds(s.get("execution_seconds")),
+              report.megabytes(s["peak_mb"]),
+              report.ratio(s["seconds"], (by_size.get(s["size"]) or {}).get("seconds")),
+              report.ratio(s["peak_mb"], (by_size.get(s["size"]) or {}).get("peak_mb")),
+              s.get("error") or equal_summary(s)] for s in spark])
+        compared = [s for s in spark if s.get("equality")]
+        if compared:
+            marts = sorted({m for s in compared for m in s["equality"]})
+            lines += ["", "Mart equality (rows on DuckDB / on Spark; differences are rows only on one side):", ""]
+            lines += report.table(["mart", *(report.groups(s["size"]) for s in compared)],
+                                  [[m, *(equal_cell(s["equality"].get(m)) for s in compared)] for m in marts])
+
+    lines += growth_table(results)
+    lines += slowest_models_table(duck)
+    if duck and any(b.get("models") for b in duck):
+        largest = max((b for b in duck if b.get("models")), key=lambda b: b["size"])
+        ours = invoice_matching_seconds(largest["models"])
+        lines += ["", f"At {largest['size']:,} groups the invoice matching models took {report.seconds(ours)} s "
+                  f"of the build's {report.seconds(sum(largest['models'].values()))} model-seconds."]
+    lines += subset_search_table(duck) + stress_table(stress)
+    if png:
+        lines += ["", f"![time and peak memory against size]({png.name})"]
+    return "\n".join(lines) + "\n"
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def part_score(build: dict, part: str) -> str:
+    scores = build.get("scores") or {}
+    if "error" in scores:
+        return "error"
+    value = scores.get(part)
+    return report.score(value["score"]) if value else "n/a"
+
+
+def equal_summary(spark: dict) -> str:
+    if not spark.get("equality"):
+        return spark.get("equality_note", "not compared")
+    equal = [m for m, e in spark["equality"].items() if e.get("equal")]
+    total = len(spark["equality"])
+    if len(equal) == total:
+        return f"all {total} equal"
+    return f"{len(equal)} of {total} equal; differ: " + ", ".join(
+        m for m, e in spark["equality"].items() if not e.get("equal"))
+
+
+def equal_cell(result: dict | None) -> str:
+    if not result:
+        return "n/a"
+    if "duckdb_rows" not in result:
+        return f"not equal ({result.get('note', '')})"
+    counts = f"{result['duckdb_rows']:,} / {result['spark_rows']:,}"
+    if result["equal"]:
+        return f"equal ({counts})"
+    return f"NOT equal ({counts}; {result['only_duckdb']:,} only DuckDB, {result['only_spark']:,} only Spark)"
+
+
+def series(results: list[dict]) -> dict[str, list[tuple[int, float, float]]]:
+    """{label: [(groups, seconds, peak_mb)]} of every successful measurement."""
+    out: dict[str, list[tuple[int, float, float]]] = {}
+    for label, key in (("DuckDB dbt build", "duckdb"), ("Spark dbt build", "spark"),
+                       ("scan floor (DuckDB)", "scan"), ("pandas baseline", "pandas")):
+        points = [(r["size"], r[key]["seconds"], r[key]["peak_mb"]) for r in results
+                  if r.get(key) and "error" not in r[key]]
+        if points:
+            out[label] = points
     return out
 
 
-def slowest_models_table(rows: list[dict], top: int = 8) -> list[str]:
-    built = [r for r in rows if r.get("models")]
-    if not built:
-        return []
-    largest = max(built, key=lambda r: r["size"])
-    names = sorted(largest["models"], key=largest["models"].get, reverse=True)[:top]
-    out = ["", f"Slowest models (seconds, ordered at {largest['size']:,} groups):", "",
-           "| model | " + " | ".join(f"{r['size']:,}" for r in built) + " |",
-           "| --- | " + " | ".join("---:" for _ in built) + " |"]
-    for name in names:
-        out.append(f"| {name} | " + " | ".join(f"{r['models'].get(name, 0):.1f}" for r in built) + " |")
-    return out
+def growth_table(results: list[dict]) -> list[str]:
+    rows = []
+    for label, points in series(results).items():
+        if len(points) < 2:
+            continue
+        rows.append([label, ", ".join(f"{p[0]:,}" for p in points),
+                     report.exponent(report.fit_exponent((p[0], p[1]) for p in points)),
+                     report.exponent(report.fit_exponent((p[0], p[2]) for p in points))])
+    execution = [(r["size"], r["duckdb"].get("execution_seconds")) for r in results
+                 if r.get("duckdb") and "error" not in r["duckdb"] and r["duckdb"].get("execution_seconds")]
+    if len(execution) >= 2:
+        rows.append(["DuckDB dbt execution (no parse)", ", ".join(f"{s:,}" for s, _ in execution),
+                     report.exponent(report.fit_exponent(execution)), ""])
+    if not rows:
+        return ["", "Growth exponents need two sizes or more."]
+    return (["", "## Growth", "",
+             "Exponent b of time ~ size^b and memory ~ size^b, least squares on log-log over the sizes measured "
+             "(1.0 = linear; fixed costs such as dbt's start and parse pull it below 1 at small sizes).", ""]
+            + report.table(["measurement", "sizes", "time exponent", "memory exponent"], rows))
 
 
-def subset_search_table(rows: list[dict]) -> list[str]:
-    searched = [r for r in rows if r.get("subset")]
-    if not searched:
-        return []
-    out = ["", "Cash application subset search (var receipt_subset_max_documents bounds a payer's search):", "",
-           "| groups | receipts searched | payers with open documents | combinations | worst payer: open documents "
-           "| worst payer: combinations | int_receipts__open_item_combinations (s) |",
-           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in searched:
-        st = r["subset"]
-        out.append(f"| {r['size']:,} | {st['receipts_searched']:,} | {st['payers_with_open_documents']:,} "
-                   f"| {st['combinations']:,} | {st['worst_payer_open_documents']:,} "
-                   f"| {st['worst_payer_combinations']:,} "
-                   f"| {r['models'].get('int_receipts__open_item_combinations', 0):.1f} |")
-    return out
+# --------------------------------------------------------------------------- main
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],  # `--sizes` alone: none
-                        help="customer groups per generated set")
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].replace("\n", " "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="full run (hours: generating 100k groups alone takes over 10 minutes, 1M about ten times that;\n"
+               "cached after the first run):\n  python scripts/benchmark.py\n"
+               "quick check (about a minute):\n  python scripts/benchmark.py --quick --out /tmp/results.md")
+    parser.add_argument("--sizes", type=int, nargs="*", default=DEFAULT_SIZES,
+                        help="customer groups per generated set (default: 1000 10000 100000 1000000; `--sizes` "
+                             "alone: only the --dataset sizes)")
     parser.add_argument("--dataset", action="append", default=[], metavar="SIZE=PATH",
-                        help="use an existing landing folder for a size instead of generating")
-    parser.add_argument("--select", default="+customer_xref +dim_customers +contract_subscription_matches "
-                        "+invoice_matches", help="dbt selection to build")
+                        help="use an existing landing folder for a size instead of the cache (repeatable); "
+                             "its truth is PATH/../truth")
+    parser.add_argument("--engines", nargs="+", choices=("duckdb", "spark"), default=["duckdb", "spark"],
+                        help="engines to build on (DuckDB always builds when Spark does: Spark is compared "
+                             "with it; default: duckdb spark)")
+    parser.add_argument("--spark-sizes", type=int, nargs="*", default=DEFAULT_SPARK_SIZES,
+                        help="sizes also built on Spark, among --sizes/--dataset (default: 10000 100000)")
+    parser.add_argument("--no-scan", dest="scan", action="store_false", help="skip the scan floor")
+    parser.add_argument("--no-pandas", dest="pandas", action="store_false", help="skip the pandas baseline")
+    parser.add_argument("--no-eval", dest="evaluate", action="store_false",
+                        help="skip the evaluation against the truth")
+    parser.add_argument("--select", default=None,
+                        help="dbt selection to build instead of the whole project (e.g. "
+                             "'+customer_xref +invoice_matches', as benchmarks/CONFORMED_LAYER.md did; default: all)")
     parser.add_argument("--stress-documents", type=int, nargs="*", default=[], metavar="N",
                         help="also time the grouped rule's subset search for one payer with N open documents")
-    parser.add_argument("--cache", type=Path, default=PROJECT_ROOT / "generated" / "bench")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true",
+                        help="1,000 groups only, DuckDB + scan floor + pandas, no Spark (about a minute)")
+    parser.add_argument("--cache", type=Path, default=PROJECT_ROOT / "generated" / "cache",
+                        help="where generated landing sets are cached, as <cache>/<size>/landing and truth "
+                             "(default: generated/cache)")
+    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "generated" / "bench" / "work",
+                        help="DuckDB files, Spark warehouses, dbt target paths, logs and results.json "
+                             "(default: generated/bench/work)")
+    parser.add_argument("--keep-warehouses", action="store_true",
+                        help="keep each size's DuckDB file and Spark warehouse (default: removed once measured)")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md",
+                        help="Markdown report (default: benchmarks/RESULTS.md)")
+    parser.add_argument("--png", type=Path, default=None,
+                        help="plot of time and memory against size (default: beside --out, named after it in "
+                             "lower case, e.g. benchmarks/results.png)")
+    args = parser.parse_args(argv)
+    args.given = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.dataset)}
+    if args.quick:
+        args.sizes, args.engines, args.spark_sizes = [1000], ["duckdb"], []
+        args.given = {k: v for k, v in args.given.items() if k == 1000}
+    if "spark" not in args.engines:
+        args.spark_sizes = []
+    args.png = args.png or args.out.parent / f"{args.out.stem.lower()}.png"
+    return args
 
-    given = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.dataset)}
-    sizes = sorted(set(args.sizes) | set(given))
-    work = args.cache / "warehouses"
-    work.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for size in sizes:
-        landing = given.get(size) or generate(size, args.cache)
-        print(f"building {args.select!r} on {size:,} groups ({landing}) ...", flush=True)
-        rows.append(run_size(size, landing, args.select, work))
-        print(f"  {rows[-1]['seconds']:.1f} s, peak {rows[-1]['peak_mb']:.0f} MB", flush=True)
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    command_line = "python scripts/benchmark.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    started_at = dt.datetime.now(dt.timezone.utc)
+    sizes = sorted(set(args.sizes) | set(args.given))
+    spark_sizes = [s for s in args.spark_sizes if s in sizes]
+    for skipped in sorted(set(args.spark_sizes) - set(spark_sizes)):
+        say(f"Spark size {skipped:,} is not among the sizes built: skipped")
+    work = args.work
+    (work / "logs").mkdir(parents=True, exist_ok=True)
+    results: list[dict] = []
+    for number, size in enumerate(sizes, 1):
+        say(f"size {size:,} ({number} of {len(sizes)})")
+        row: dict = {"size": size}
+        results.append(row)
+        try:
+            landing = args.given.get(size) or cached_landing(size, args.cache)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            say(f"  no data for {size:,} groups: {exc}")
+            row["duckdb"] = {"size": size, "seconds": 0.0, "peak_mb": 0.0, "db_mb": 0.0, "marts": {},
+                             "error": f"no data: {exc}"[:300]}
+            continue
+        row["landing"] = str(landing)
+        say(f"  DuckDB: dbt build of {args.select or 'every model and seed'} on {landing} ...")
+        duck = row["duckdb"] = duckdb_build(size, landing, args.select, work)
+        duck["landing_mb"] = landing_bytes(landing) / 2**20
+        say(f"  DuckDB: {duck['seconds']:.1f} s, peak {duck['peak_mb']:,.0f} MB, file {duck['db_mb']:,.0f} MB"
+            + (f", FAILED: {duck['error']}" if "error" in duck else ""))
+        if args.evaluate and "error" not in duck:
+            say(f"  evaluating against {truth_of(landing)} ...")
+            duck["scores"] = evaluation(truth_of(landing), Path(duck["db_path"]))
+            say("  scores: " + ", ".join(f"{p} {part_score(duck, p)}" for p in HEADLINE_PARTS))
+        if args.scan:
+            scan = row["scan"] = scan_floor(size, landing, work)
+            say(f"  scan floor: {scan['seconds']:.1f} s, peak {scan['peak_mb']:,.0f} MB"
+                + (f", build / scan {duck['seconds'] / scan['seconds']:.1f}x" if "error" not in scan else
+                   f", FAILED: {scan['error']}"))
+        if args.pandas:
+            base = row["pandas"] = pandas_baseline(size, landing, work)
+            say(f"  pandas baseline: {base['seconds']:.1f} s, peak {base['peak_mb']:,.0f} MB"
+                + (f", {base['matched']:,} of {base['invoices']:,} invoices matched" if "error" not in base else
+                   f", FAILED: {base['error']}"))
+        if size in spark_sizes:
+            say(f"  Spark: dbt build --target spark on {landing} ...")
+            spark = row["spark"] = spark_build(size, landing, args.select, work, duck)
+            say(f"  Spark: {spark['seconds']:.1f} s, peak {spark['peak_mb']:,.0f} MB, "
+                + (spark.get("error") or equal_summary(spark)))
+            if not args.keep_warehouses:
+                shutil.rmtree(work / f"spark_{size}", ignore_errors=True)
+        if not args.keep_warehouses:
+            remove_duckdb(Path(duck.get("db_path", work / "none")))
+        (work / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
 
     stress = stress_subset_search(args.stress_documents, work)
-    exponent = fitted_exponent(rows)
-    lines = [
-        "# Benchmark", "",
-        f"Run on {dt.date.today()} with `python scripts/benchmark.py "
-        + " ".join(sys.argv[1:]) + "`", "",
-        f"Machine: {os.cpu_count()} cores, "
-        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}.", "",
-        f"Selection: `{args.select}`", "",
-        "| groups | build (s) | peak memory (MB, largest process) | DuckDB file (MB) | mart rows |",
-        "| ---: | ---: | ---: | ---: | --- |",
-    ]
-    for r in rows:
-        marts = r.get("error") or ", ".join(f"{k} {v:,}" for k, v in r["marts"].items())
-        lines.append(f"| {r['size']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['db_mb']:.0f} | {marts} |")
-    if exponent is not None:
-        lines += ["", f"Fitted growth exponent of build time against size: {exponent:.2f} (1.0 = linear)."]
-    lines += slowest_models_table(rows) + subset_search_table(rows) + stress_table(stress)
-    lines += ["", "Peak memory is the largest resident set of any process run so far (dbt runs "
-              "DuckDB in-process), so it is cumulative across sizes in one invocation."]
+    png = None
+    plotted = series(results)
+    if plotted:
+        png = report.plot(plotted, args.png, title=f"reconciliation build, {os.cpu_count()} cores")
+    text = render(results, stress, args, command_line, png, started_at, dt.datetime.now(dt.timezone.utc))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    return 0
+    args.out.write_text(text, encoding="utf-8")
+    (work / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(text)
+    say(f"wrote {args.out}" + (f" and {png}" if png else ""))
+    failed = [r["size"] for r in results if "error" in r.get("duckdb", {}) or "error" in r.get("spark", {})]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
