@@ -170,7 +170,8 @@ billing_customer_postings as (
 own_erp_customers as (
     -- the ERP customers a billing customer already has by identity (same tax id or same
     -- legal name, same country): documents found on another ERP customer of the same
-    -- entity are misposted there, not evidence of one customer
+    -- entity are misposted there, not evidence of one customer. Two equi-joins, not one
+    -- join on "tax id or name", which would compare every pair of one country.
     select distinct
         billing_record.record_id as billing_record_id,
         erp_record.record_id as erp_record_id,
@@ -178,10 +179,20 @@ own_erp_customers as (
     from records as billing_record
     inner join records as erp_record
         on billing_record.country = erp_record.country
-            and (
-                billing_record.tax_id_normalised = erp_record.tax_id_normalised
-                or billing_record.name_normalised = erp_record.name_normalised
-            )
+            and billing_record.tax_id_normalised = erp_record.tax_id_normalised
+    where billing_record.source_system = 'billing'
+        and erp_record.source_system = 'erp'
+
+    union
+
+    select
+        billing_record.record_id as billing_record_id,
+        erp_record.record_id as erp_record_id,
+        erp_record.erp_entity
+    from records as billing_record
+    inner join records as erp_record
+        on billing_record.country = erp_record.country
+            and billing_record.name_normalised = erp_record.name_normalised
     where billing_record.source_system = 'billing'
         and erp_record.source_system = 'erp'
 
