@@ -48,7 +48,7 @@ def _normalised(column: str, type_name: str) -> str:
 def compare_mart(con, duck_relation: str, parquet_dir: Path) -> dict:
     """Row-for-row comparison (multisets) of a DuckDB relation and a Spark export:
     rows on each side, rows only in DuckDB and rows only in Spark (``except all``)."""
-    columns = con.execute(f"select column_name, data_type from (describe {duck_relation})").fetchall()
+    columns = con.execute(f"select column_name, column_type from (describe {duck_relation})").fetchall()
     literal = str(parquet_dir).replace("'", "''")
     spark_relation = f"read_parquet('{literal}/*.parquet')"
     spark_types = dict(con.execute(f"select column_name, column_type from (describe select * from {spark_relation})")
