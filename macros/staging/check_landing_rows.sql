@@ -1,18 +1,41 @@
 {#- The body of a `base_<system>__<entity>` model: every landing row, typed as the
     contract says, with `_quarantine_reason` null when the row keeps the contract and
-    otherwise every reason it breaks it, so that staging and quarantine split one set
-    of rows and nothing is lost between them. -#}
+    otherwise every reason it breaks it, so that staging and quarantine_rows split one
+    set of rows and nothing is lost between them. On DuckDB the model is incremental: a
+    daily run checks only the rows of the record keys whose landing rows changed
+    (macros/staging/incremental_landing_rows.sql). -#}
 {% macro check_landing_rows(system, entity_name) %}
 {%- set ent = landing_entity(system, entity_name) -%}
-{%- set key_columns = ent.columns | selectattr('key') | map(attribute='name') | list -%}
-{%- set has_currency = ent.columns | selectattr('name', 'equalto', 'currency') | list | length > 0 -%}
+{{ config(
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ forget_changed_landing_groups('" ~ system ~ "', '" ~ entity_name ~ "') }}") }}
 
 with landing as (
 
-    select * from {{ source('landing', system ~ '__' ~ entity_name) }}
+    {{ landing_rows_to_check(ent) }}
 
 ),
 
+{{ landing_checks(ent) }}
+
+select
+    final.*,
+    -- the run that checked the row: a daily run's own rows are the ones it recomputed
+    '{{ invocation_id }}' as _checked_in_run
+from final
+{% endmacro %}
+
+
+{#- The checks, as CTEs over `landing` (the contract's columns as text, and the row's
+    `_raw_fingerprint`), ending in `final`: one row out per landing row. -#}
+{% macro landing_checks(ent) %}
+{%- set key_columns = ent.columns | selectattr('key') | map(attribute='name') | list -%}
+{%- set key_texts = [] -%}
+{%- for k in key_columns -%}
+    {%- do key_texts.append(k ~ '__text') -%}
+{%- endfor -%}
+{%- set has_currency = ent.columns | selectattr('name', 'equalto', 'currency') | list | length > 0 -%}
 {% if has_currency -%}
 currency_codes as (
 
@@ -24,6 +47,7 @@ currency_codes as (
 cleaned as (
     -- stray whitespace is not an error: trim, and an empty field is null
     select
+        _raw_fingerprint,
         {{ landing_raw_values(ent) }} as _raw_values,
         {%- for col in ent.columns %}
         nullif(trim({{ col.name }}), '') as {{ col.name }}__text{{ ',' if not loop.last }}
@@ -47,7 +71,7 @@ checked as (
 
     select
         typed.*,
-        {{ landing_record_key(key_columns) }} as _record_key,
+        {{ landing_record_key(key_texts) }} as _record_key,
         {{ dbt.hash(landing_row_fingerprint(ent)) }} as _row_hash,
         {%- for col in ent.columns %}
         {{ landing_value_problem(col) }} as {{ col.name }}__problem,
@@ -91,6 +115,7 @@ final as (
         {%- endfor %}
         _record_key,
         _raw_values,
+        _raw_fingerprint,
         nullif(concat_ws(
             '; ',
             {%- for col in ent.columns %}
@@ -114,8 +139,6 @@ final as (
     from keyed
 
 )
-
-select * from final
 {% endmacro %}
 
 
@@ -139,11 +162,12 @@ select * from final
 {%- endmacro %}
 
 
-{% macro landing_record_key(key_columns) -%}
-    {%- if key_columns | length == 1 -%}
-        {{ key_columns[0] }}__text
+{#- The record key from the key columns' cleaned text (composite keys joined by '|'). -#}
+{% macro landing_record_key(key_texts) -%}
+    {%- if key_texts | length == 1 -%}
+        {{ key_texts[0] }}
     {%- else -%}
-        nullif(concat_ws('|'{% for k in key_columns %}, {{ k }}__text{% endfor %}), '')
+        nullif(concat_ws('|'{% for k in key_texts %}, {{ k }}{% endfor %}), '')
     {%- endif -%}
 {%- endmacro %}
 
