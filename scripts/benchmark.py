@@ -66,6 +66,8 @@ KNOBS = ["DUCKDB_MEMORY_LIMIT", "DUCKDB_THREADS", "DBT_THREADS", "DUCKDB_TEMP_DI
          "SPARK_SHUFFLE_PARTITIONS", "SPARK_MASTER"]
 
 _STARTED = time.monotonic()
+# the memory guard of every measured process tree (bytes; --max-memory-gb)
+GUARD: dict[str, int | None] = {"bytes": None}
 
 
 def say(message: str) -> None:
@@ -157,6 +159,8 @@ def invoice_matching_seconds(models: dict[str, float]) -> float | None:
 
 
 def failure(measured: Measured) -> str:
+    if measured.killed_above_bytes:
+        return f"killed: the process tree passed {measured.killed_above_bytes / 2**30:.1f} GiB (--max-memory-gb)"
     lines = [line.strip() for line in measured.output.splitlines()
              if " ERROR " in line or "Error" in line or "error" in line.lower()[:40]]
     return (lines[-1] if lines else f"exit code {measured.returncode}")[:300]
@@ -174,7 +178,8 @@ def duckdb_build(size: int, landing: Path, select: str | None, work: Path) -> di
     target_path = work / f"target_duckdb_{size}"
     shutil.rmtree(target_path, ignore_errors=True)
     command = dbt_command(build_args(select, target_path, work / "logs"), dbt_vars={"landing_dir": str(landing)})
-    measured = run_measured(command, cwd=PROJECT_ROOT, env=dbt_env(db), log=work / "logs" / f"duckdb_{size}.log")
+    measured = run_measured(command, cwd=PROJECT_ROOT, env=dbt_env(db), log=work / "logs" / f"duckdb_{size}.log",
+                            kill_above_bytes=GUARD["bytes"])
     results = run_results(target_path)
     row = {"size": size, "landing": str(landing), "seconds": measured.seconds, "peak_mb": measured.peak_mb,
            "samples": measured.samples, "db_path": str(db),
@@ -223,9 +228,9 @@ def last_json(output: str) -> dict:
 
 def scan_floor(size: int, landing: Path, work: Path) -> dict:
     measured = run_measured(python_module("rectools.benchmark.floor", str(landing)), cwd=PROJECT_ROOT,
-                            log=work / "logs" / f"scan_{size}.log")
+                            log=work / "logs" / f"scan_{size}.log", kill_above_bytes=GUARD["bytes"])
     if measured.returncode != 0:
-        return {"error": measured.tail(300), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+        return {"error": failure(measured), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
     return {**last_json(measured.output), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
 
 
@@ -233,9 +238,10 @@ def pandas_baseline(size: int, landing: Path, work: Path) -> dict:
     pairs = work / f"pandas_pairs_{size}.parquet"
     pairs.unlink(missing_ok=True)
     measured = run_measured(python_module("rectools.benchmark.baseline", str(landing), str(pairs)),
-                            cwd=PROJECT_ROOT, log=work / "logs" / f"pandas_{size}.log")
+                            cwd=PROJECT_ROOT, log=work / "logs" / f"pandas_{size}.log",
+                            kill_above_bytes=GUARD["bytes"])
     if measured.returncode != 0:
-        return {"error": measured.tail(300), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+        return {"error": failure(measured), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
     row = {**last_json(measured.output), "seconds": measured.seconds, "peak_mb": measured.peak_mb}
     row.update(pair_quality(pairs, truth_of(landing)))
     pairs.unlink(missing_ok=True)
@@ -278,7 +284,8 @@ def spark_build(size: int, landing: Path, select: str | None, work: Path, duck: 
     command = dbt_command(build_args(select, target_path, work / "logs"), dbt_vars={"landing_dir": str(landing)},
                           target="spark")
     env = {**dbt_env(), **spark_dirs(base)}
-    measured = run_measured(command, cwd=PROJECT_ROOT, env=env, log=work / "logs" / f"spark_{size}.log")
+    measured = run_measured(command, cwd=PROJECT_ROOT, env=env, log=work / "logs" / f"spark_{size}.log",
+                            kill_above_bytes=GUARD["bytes"])
     results = run_results(target_path)
     row = {"size": size, "seconds": measured.seconds, "peak_mb": measured.peak_mb,
            "execution_seconds": results.get("elapsed_time"), "models": model_seconds(results)}
@@ -294,7 +301,7 @@ def spark_build(size: int, landing: Path, select: str | None, work: Path, duck: 
     export_dir = base / "export"
     exported = run_measured(python_module("rectools.benchmark.spark", str(base), str(export_dir), *marts),
                             cwd=PROJECT_ROOT, env={**dbt_env(), **spark_dirs(base)},
-                            log=work / "logs" / f"spark_export_{size}.log")
+                            log=work / "logs" / f"spark_export_{size}.log", kill_above_bytes=GUARD["bytes"])
     if exported.returncode != 0:
         row["equality_note"] = f"export failed: {exported.tail(300)}"
         return row
@@ -371,12 +378,15 @@ def stress_subset_search(counts: list[int], work: Path) -> list[dict]:
 # --------------------------------------------------------------------------- report
 
 
-def machine() -> dict:
+def total_memory_gib() -> float:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
-    total_kb = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:")), 0)
+    return next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:")), 0) / 2**20
+
+
+def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
-    return {"cores": os.cpu_count(), "memory_gib": total_kb / 2**20, "cpu": cpu,
+    return {"cores": os.cpu_count(), "memory_gib": total_memory_gib(), "cpu": cpu,
             "load": " ".join(f"{v:.1f}" for v in os.getloadavg()), "system": platform.platform()}
 
 
@@ -436,7 +446,7 @@ def stress_table(rows: list[dict]) -> list[str]:
 
 
 def render(results: list[dict], stress: list[dict], args: argparse.Namespace, command_line: str,
-           png: Path | None, started_at: dt.datetime, finished_at: dt.datetime) -> str:
+           png: Path | None, started_at: dt.datetime, finished_at: dt.datetime, load_at_start: str = "") -> str:
     host, vers = machine(), versions()
     duck = [r["duckdb"] for r in results if r.get("duckdb")]
     spark = [r["spark"] for r in results if r.get("spark")]
@@ -445,12 +455,14 @@ def render(results: list[dict], stress: list[dict], args: argparse.Namespace, co
         f"Run on {started_at:%Y-%m-%d} ({started_at:%H:%M}-{finished_at:%H:%M} UTC) with:", "",
         "```", command_line, "```", "",
         f"Machine: {host['cores']} cores ({host['cpu']}), {host['memory_gib']:.1f} GiB memory (/proc/meminfo), "
-        f"{host['system']}; load average at the end {host['load']} (the machine is shared: times are upper "
-        "bounds).", "",
+        f"{host['system']}; load average (1, 5, 15 min) at the start {load_at_start}, at the end "
+        f"{host['load']} (the machine is shared with other work: times are upper bounds).", "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items())
         + (f", Java: {java_version()}" if spark else "") + ".", "",
         "Knobs in effect (environment; unset = the profile's default): "
         + (", ".join(f"`{k}={os.environ[k]}`" for k in KNOBS if k in os.environ) or "none set") + ".", "",
+        (f"Memory guard: a measured process tree passing {args.max_memory_gb:g} GiB is killed and reported "
+         "(`--max-memory-gb`)." if args.max_memory_gb > 0 else "Memory guard: off."), "",
         f"Data: `scripts/generate_data.py --seed {SEED} --format parquet`, cached under `{display(args.cache)}/<size>/`"
         + ("; given: " + ", ".join(f"{s:,} = `{display(Path(p))}`" for s, p in sorted(args.given.items()))
            if args.given else "") + ".", "",
@@ -666,6 +678,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "'+customer_xref +invoice_matches', as benchmarks/CONFORMED_LAYER.md did; default: all)")
     parser.add_argument("--stress-documents", type=int, nargs="*", default=[], metavar="N",
                         help="also time the grouped rule's subset search for one payer with N open documents")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="only generate (cache) the landing sets of the sizes, then stop: the long part of a "
+                             "first full run, done ahead")
     parser.add_argument("--quick", action="store_true",
                         help="1,000 groups only, DuckDB + scan floor + pandas, no Spark (about a minute)")
     parser.add_argument("--cache", type=Path, default=PROJECT_ROOT / "generated" / "cache",
@@ -676,6 +691,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "(default: generated/bench/work)")
     parser.add_argument("--keep-warehouses", action="store_true",
                         help="keep each size's DuckDB file and Spark warehouse (default: removed once measured)")
+    parser.add_argument("--max-memory-gb", type=float, default=round(total_memory_gib() * 0.85, 1),
+                        help="kill a measured process tree (build, scan, baseline, Spark) whose resident memory "
+                             "passes this, and report it, rather than let the machine run out (default: 85%% "
+                             "of MemTotal)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "RESULTS.md",
                         help="Markdown report (default: benchmarks/RESULTS.md)")
     parser.add_argument("--png", type=Path, default=None,
@@ -694,12 +713,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    GUARD["bytes"] = int(args.max_memory_gb * 2**30) if args.max_memory_gb > 0 else None
     command_line = "python scripts/benchmark.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     started_at = dt.datetime.now(dt.timezone.utc)
     sizes = sorted(set(args.sizes) | set(args.given))
+    if args.generate_only:
+        for size in sizes:
+            if size not in args.given:
+                say(f"{size:,} groups: {cached_landing(size, args.cache)}")
+        return 0
     spark_sizes = [s for s in args.spark_sizes if s in sizes]
     for skipped in sorted(set(args.spark_sizes) - set(spark_sizes)):
         say(f"Spark size {skipped:,} is not among the sizes built: skipped")
+    load_at_start = " ".join(f"{v:.1f}" for v in os.getloadavg())
     work = args.work
     (work / "logs").mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
@@ -750,7 +776,8 @@ def main(argv: list[str] | None = None) -> int:
     plotted = series(results)
     if plotted:
         png = report.plot(plotted, args.png, title=f"reconciliation build, {os.cpu_count()} cores")
-    text = render(results, stress, args, command_line, png, started_at, dt.datetime.now(dt.timezone.utc))
+    text = render(results, stress, args, command_line, png, started_at, dt.datetime.now(dt.timezone.utc),
+                  load_at_start)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     (work / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

@@ -5,9 +5,10 @@ matches billing invoices with ERP AR documents.
 2. merge on the invoice number, normalised (upper case, letters and digits only, the
    leading "INV" series prefix dropped), against the ERP document's external reference
    normalised the same way; the first ERP document per invoice wins;
-3. for what is left on both sides, merge on (currency, gross amount rounded to the cent)
-   whatever the customer, keep pairs whose dates lie within ``DATE_WINDOW_DAYS`` days,
-   closest date first, each invoice and each ERP document used once.
+3. for what is left on both sides, ``merge_asof`` on the date, by (currency, gross
+   amount rounded to the cent), whatever the customer: each invoice takes the ERP
+   document of the nearest date within ``DATE_WINDOW_DAYS`` days, and an ERP document
+   taken twice goes to the closest invoice only.
 
 No customer mapping, no credit notes, no typo or duplicate rules, no exceptions: that
 is the honest scope of such a script. datacompy would be the library for it, but its
@@ -65,13 +66,18 @@ def match(landing: Path) -> tuple[dict, "object"]:
         frame["ccy"] = frame["currency"].fillna("").str.strip().str.upper()
         frame["amount"] = pd.to_numeric(frame[amount], errors="coerce").round(2)
         frame["date"] = pd.to_datetime(frame[date], errors="coerce")
-    candidates = (rest_invoices[["invoice_id", "ccy", "amount", "date"]]
-                  .merge(rest_documents[["document_id", "ccy", "amount", "date"]], on=["ccy", "amount"],
-                         suffixes=("_inv", "_doc")))
-    candidates["days"] = (candidates["date_doc"] - candidates["date_inv"]).dt.days.abs()
-    by_amount = (candidates[candidates["days"] <= DATE_WINDOW_DAYS]
-                 .sort_values(["days", "invoice_id", "document_id"])
-                 .drop_duplicates("invoice_id")
+    # nearest ERP date within the window among the same currency and amount: merge_asof
+    # keeps this linear (a plain merge on currency and amount pairs every invoice with
+    # every document of a common price, and grows with the square of the data)
+    left = rest_invoices.dropna(subset=["amount", "date"]).sort_values("date")
+    right = rest_documents.dropna(subset=["amount", "date"]).sort_values("date")
+    nearest = pd.merge_asof(left[["invoice_id", "ccy", "amount", "date"]],
+                            right[["document_id", "ccy", "amount", "date"]].rename(columns={"date": "date_doc"}),
+                            left_on="date", right_on="date_doc", by=["ccy", "amount"],
+                            tolerance=pd.Timedelta(days=DATE_WINDOW_DAYS), direction="nearest")
+    nearest = nearest.dropna(subset=["document_id"])
+    nearest["days"] = (nearest["date_doc"] - nearest["date"]).dt.days.abs()
+    by_amount = (nearest.sort_values(["days", "invoice_id"])
                  .drop_duplicates("document_id"))
 
     pairs = pd.concat([by_reference[["invoice_id", "document_id"]].assign(method="reference"),

@@ -5,10 +5,15 @@ child and of all its descendants (dbt's threads run DuckDB in-process, dbt-spark
 is a grandchild) is summed, and the largest sum is kept. Shared pages count once per
 process, so the sum can overstate a little; a peak shorter than the interval can be
 missed.
+
+``kill_above_bytes`` guards a shared machine: once the tree's resident memory passes
+it, the whole tree (its own session) is killed and the result says so, instead of the
+kernel's OOM killer picking some process of somebody else.
 """
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -66,6 +71,7 @@ class Measured:
     peak_bytes: int
     samples: int
     output: str  # stdout and stderr, interleaved
+    killed_above_bytes: int | None = None  # set when the memory guard killed the tree
 
     @property
     def peak_mb(self) -> float:
@@ -75,34 +81,54 @@ class Measured:
         return self.output[-chars:]
 
 
+def _kill_tree(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
 def run_measured(command: list[str], *, cwd: str | os.PathLike | None = None, env: dict[str, str] | None = None,
-                 log: str | os.PathLike | None = None, interval: float = 0.2) -> Measured:
+                 log: str | os.PathLike | None = None, interval: float = 0.2,
+                 kill_above_bytes: int | None = None) -> Measured:
     """Run ``command`` to its end; time it and sample its process tree's memory.
 
     Output goes to ``log`` (a file, so a chatty child never blocks on a full pipe) and
-    is returned as text too.
+    is returned as text too. The child leads its own session, so the guard (and an
+    interrupt of ours) can end the whole tree.
     """
+    import tempfile
+
     log_path = Path(log) if log else None
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile
-
     sink = open(log_path, "w+", encoding="utf-8") if log_path else tempfile.TemporaryFile("w+", encoding="utf-8")
+    killed = None
     with sink:
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, text=True)
+                                   stdin=subprocess.DEVNULL, text=True, start_new_session=True)
         peak, samples = 0, 0
-        while True:
-            # sample before polling: the last sample is taken while the child still runs
-            peak = max(peak, tree_rss_bytes(process.pid))
-            samples += 1
-            if process.poll() is not None:
-                break
-            time.sleep(interval)
+        try:
+            while True:
+                # sample before polling: the last sample is taken while the child still runs
+                current = tree_rss_bytes(process.pid)
+                peak = max(peak, current)
+                samples += 1
+                if process.poll() is not None:
+                    break
+                if kill_above_bytes and current > kill_above_bytes:
+                    killed = kill_above_bytes
+                    _kill_tree(process)
+                    break
+                time.sleep(interval)
+        except BaseException:
+            _kill_tree(process)
+            raise
         seconds = time.monotonic() - started
         sink.flush()
         sink.seek(0)
         output = sink.read()
     return Measured(command=list(command), returncode=process.returncode, seconds=seconds,
-                    peak_bytes=peak, samples=samples, output=output)
+                    peak_bytes=peak, samples=samples, output=output, killed_above_bytes=killed)

@@ -48,6 +48,17 @@ def test_peak_memory_is_summed_over_processes():
     assert measured.peak_mb >= 115
 
 
+def test_memory_guard_kills_the_tree_above_its_limit():
+    grow = "import time; b = b'x' * (300 * 2**20); time.sleep(20)"
+    started = time.monotonic()
+    measured = run_measured(["/bin/sh", "-c", f'"{sys.executable}" -c "{grow}"; true'],
+                            kill_above_bytes=100 * 2**20)
+    assert time.monotonic() - started < 15
+    assert measured.killed_above_bytes == 100 * 2**20
+    assert measured.returncode != 0
+    assert measured.peak_mb >= 100
+
+
 def test_descendants_lists_children_and_grandchildren():
     child = subprocess.Popen(["/bin/sh", "-c", "sleep 5 & sleep 5; wait"])
     try:
