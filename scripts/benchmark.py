@@ -408,6 +408,23 @@ def java_version() -> str:
         return "not found"
 
 
+def code_state() -> str:
+    """The commit the build ran and the project files changed beside it (others may edit
+    the checkout while a benchmark runs)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                  timeout=30).stdout.rstrip("\n")
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "models", "macros", "seeds", "tests",
+                                      "dbt_project.yml", "profiles").splitlines() if line.strip()]
+    return f"commit {commit}" + (f"; uncommitted changes at the end of the run in: {', '.join(dirty)}" if dirty
+                                 else ", no uncommitted change in models, macros, seeds or profiles")
+
+
 def slowest_models_table(builds: list[dict], top: int = 10) -> list[str]:
     built = [b for b in builds if b.get("models")]
     if not built:
@@ -459,6 +476,7 @@ def render(results: list[dict], stress: list[dict], args: argparse.Namespace, co
         f"{host['load']} (the machine is shared with other work: times are upper bounds).", "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items())
         + (f", Java: {java_version()}" if spark else "") + ".", "",
+        f"Code: {code_state()}.", "",
         "Knobs in effect (environment; unset = the profile's default): "
         + (", ".join(f"`{k}={os.environ[k]}`" for k in KNOBS if k in os.environ) or "none set") + ".", "",
         (f"Memory guard: a measured process tree passing {args.max_memory_gb:g} GiB is killed and reported "
