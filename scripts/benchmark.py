@@ -537,9 +537,10 @@ def render(results: list[dict], stress: list[dict], args: argparse.Namespace, co
         lines += ["", "## What an analyst would script instead (pandas)", "",
                   "`rectools/benchmark/baseline.py`, in its own process: load billing invoices and ERP AR "
                   "documents (Parquet, whole), merge on the normalised invoice number against the ERP "
-                  "external reference, then, for the rest, on (currency, gross amount) whatever the customer "
-                  "with dates within 3 days, each document used once. No customer mapping, credit notes, "
-                  "typo or duplicate rules, nor exceptions. Precision and recall are the pairs' against the "
+                  "external reference, then, for the rest, take the ERP document of the same currency and "
+                  "gross amount with the nearest date within 3 days (`merge_asof`), whatever the customer, "
+                  "an ERP document taken twice going to the closest invoice. No customer mapping, credit "
+                  "notes, typo or duplicate rules, nor exceptions. Precision and recall are the pairs' against the "
                   "truth's invoice links. datacompy, the library for such comparisons, is not usable here: "
                   "its pins conflict with the project's pandas/numpy, so it is not installed.", "",
                   "Ours = the execution seconds of the `int_invoices__*` models plus `invoice_matches` "
