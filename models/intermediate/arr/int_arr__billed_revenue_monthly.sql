@@ -159,7 +159,10 @@ final as (
         -- the lines earning in the month: rounding is allowed once per line
         count(distinct document_months.document_line_id) as line_count,
         max(fx_rates.rate_to_reporting) as rate_to_reporting,
-        sum(document_months.revenue_document) * 12 * max(fx_rates.rate_to_reporting) as arr_reporting
+        -- cents x rate keeps every decimal on both engines (a decimal(38, 2) sum times the
+        -- rate would overflow 38 digits, and Spark would cut it to 6 decimals)
+        cast(sum(document_months.revenue_document) * 12 as {{ type_money() }}) * max(fx_rates.rate_to_reporting)
+            as arr_reporting
     from document_months
     inner join month_spine
         on document_months.month = month_spine.month
