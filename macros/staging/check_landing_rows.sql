@@ -8,7 +8,7 @@
 {%- set ent = landing_entity(system, entity_name) -%}
 {{ config(
     incremental_strategy='append',
-    on_schema_change='sync_all_columns',
+    on_schema_change='fail',
     pre_hook="{{ forget_changed_landing_groups('" ~ system ~ "', '" ~ entity_name ~ "') }}") }}
 
 with landing as (
