@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--start-date", type=_date, default=dt.date(2023, 1, 1),
                    help="first day of the simulated history (first of a month), default 2023-01-01")
     p.add_argument("--chunk-size", type=int, default=1000, help="groups simulated per streamed chunk")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes simulating shards of 100,000 groups at once (above 100,000 groups; "
+                        "the files do not depend on it)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
     cfg = GeneratorConfig(groups=args.groups, seed=args.seed, out=args.out, fmt=args.format,
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
                           chunk_size=max(1, args.chunk_size), progress=not args.quiet)
     t0 = time.perf_counter()
     try:
-        manifest = generate(cfg)
+        manifest = generate(cfg, workers=args.workers)
     except (ValueError, OSError) as exc:
         print(f"generate_data: error: {exc}", file=sys.stderr)
         return 2

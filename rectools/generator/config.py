@@ -19,6 +19,13 @@ POSTING_GRACE_DAYS = 5
 
 REPORTING_CURRENCY = "USD"
 
+# Above SHARD_GROUPS groups a run is cut into shards of that many groups, simulated
+# apart (in parallel with --workers) and concatenated in shard order. Shard s numbers
+# its ids from s * SHARD_ID_SPAN (a 100k-group shard makes about 15M GL lines, the
+# largest count), so the files do not depend on how many workers ran.
+SHARD_GROUPS = 100_000
+SHARD_ID_SPAN = 10**8
+
 
 @dataclass(frozen=True)
 class GeneratorConfig:
@@ -30,6 +37,7 @@ class GeneratorConfig:
     start_date: dt.date = DEFAULT_START
     chunk_size: int = 1000
     progress: bool = True
+    shard_groups: int = SHARD_GROUPS  # tests make small shards; ids do not depend on it
 
     def validate(self) -> None:
         if self.groups < 1:
@@ -40,6 +48,8 @@ class GeneratorConfig:
             raise ValueError("--start-date must be the first day of a month")
         if (self.as_of_date - self.start_date).days < 400:
             raise ValueError("--as-of-date must be at least 400 days after --start-date")
+        if self.shard_groups % self.chunk_size:
+            raise ValueError(f"--chunk-size must divide {self.shard_groups} (groups per shard)")
         if self.groups * 4 > NAME_SPACE:
             raise ValueError(f"--groups must be at most {NAME_SPACE // 4}")
 

@@ -1,10 +1,20 @@
-"""The generation loop: groups simulated in chunks and streamed to open writers."""
+"""The generation loop: groups simulated in chunks and streamed to open writers.
+
+Up to SHARD_GROUPS groups a run is one shard, simulated in this process. Above, the
+groups are cut into shards of SHARD_GROUPS, each simulated apart (``workers`` at a
+time, one process each) into its own folder, then concatenated in shard order. A
+shard only needs the run's plan, which every shard recomputes from the seed, so the
+files are the same whatever the number of workers.
+"""
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import random
 import shutil
+import time
 from collections import Counter
+from pathlib import Path
 
 from tqdm import tqdm
 
@@ -14,18 +24,18 @@ from .config import (AMOUNT_TOLERANCE_CENTS, DATE_TOLERANCE_DAYS, EXCEPTION_TYPE
 from .group import simulate_group
 from .truth import ArrBook, Fx, product_map_rows
 from .util import Ids
-from .writers import LandingWriter, TruthWriter
+from .writers import LandingWriter, TruthWriter, concatenate
 
 
 class Context:
-    """State shared by the groups of one run (sequential: ids are global counters)."""
+    """State shared by the groups of one shard (sequential: ids are the shard's counters)."""
 
-    def __init__(self, cfg: GeneratorConfig):
+    def __init__(self, cfg: GeneratorConfig, shard: int = 0):
         self.cfg = cfg
         self.seed = cfg.seed
         self.as_of = cfg.as_of_date
         self.start = cfg.start_date
-        self.ids = Ids()
+        self.ids = Ids(shard)
         self.plan = Plan(cfg.seed, cfg.groups, cfg.chunk_size)
         self.chunk_erp_customers: dict = {}
         self.erp_group: dict[str, str] = {}
@@ -37,24 +47,25 @@ class Context:
         return n
 
 
-def generate(cfg: GeneratorConfig) -> dict:
-    cfg.validate()
-    ctx = Context(cfg)
-    landing_root, truth_root = cfg.out / "landing", cfg.out / "truth"
-    for old in (landing_root, truth_root):
-        if old.exists():
-            shutil.rmtree(old)
-    landing = LandingWriter(landing_root, cfg.fmt)
-    truth = TruthWriter(truth_root)
+def shard_count(cfg: GeneratorConfig) -> int:
+    return -(-cfg.groups // cfg.shard_groups)
+
+
+def _simulate_shard(cfg: GeneratorConfig, shard: int, root: Path, on_chunk) -> dict:
+    """Groups of one shard to ``root``/landing and ``root``/truth; shard 0 also writes the
+    reference data. Returns the counts the manifest and the plan check need."""
+    ctx = Context(cfg, shard)
+    landing = LandingWriter(root / "landing", cfg.fmt)
+    truth = TruthWriter(root / "truth")
     fx = Fx(cfg.seed, cfg.start_date, cfg.as_of_date)
     arr = ArrBook(fx, cfg.start_date, cfg.as_of_date)
     exc_counts: Counter = Counter()
     q_counts: Counter = Counter()
-    bar = tqdm(total=cfg.groups, unit="group", disable=not cfg.progress, desc="simulating")
-    for lo in range(0, cfg.groups, cfg.chunk_size):
+    first, last = shard * cfg.shard_groups, min((shard + 1) * cfg.shard_groups, cfg.groups)
+    for lo in range(first, last, cfg.chunk_size):
         ctx.chunk_erp_customers = {}
         ctx.erp_group = {}
-        for g in range(lo, min(lo + cfg.chunk_size, cfg.groups)):
+        for g in range(lo, min(lo + cfg.chunk_size, last)):
             res = simulate_group(ctx, g)
             for key, rows in res.rows.items():
                 landing.write(key, rows)
@@ -69,25 +80,91 @@ def generate(cfg: GeneratorConfig) -> dict:
             arr.add_group(res.world, res.ledger, ctx.erp_group)
         truth.write("arr_monthly", arr.drain())
         landing.flush()
-        bar.update(min(lo + cfg.chunk_size, cfg.groups) - lo)
-    bar.close()
+        on_chunk(min(lo + cfg.chunk_size, last) - lo)
 
-    # reference data, with the planned exact duplicates of fx rows
-    fx_rows = list(fx.rows())
-    rng = random.Random(f"{cfg.seed}:fxdup")
-    dup_at = sorted(rng.sample(range(len(fx_rows)), ctx.plan.fx_duplicates))
-    for i in reversed(dup_at):
-        fx_rows.insert(i + 1, dict(fx_rows[i]))
-    q_rows = [("reference", "fx_rates", f"{fx_rows[i + k]['rate_date']}|{fx_rows[i + k]['currency']}",
-               "exact_duplicate") for k, i in enumerate(dup_at)]
-    truth.write("quarantine", q_rows)
-    q_counts.update(r[3] for r in q_rows)
-    landing.write(("reference", "fx_rates"), fx_rows)
-    landing.write(("reference", "product_map"), list(product_map_rows()))
+    if shard == 0:
+        # reference data, with the planned exact duplicates of fx rows
+        fx_rows = list(fx.rows())
+        rng = random.Random(f"{cfg.seed}:fxdup")
+        dup_at = sorted(rng.sample(range(len(fx_rows)), ctx.plan.fx_duplicates))
+        for i in reversed(dup_at):
+            fx_rows.insert(i + 1, dict(fx_rows[i]))
+        q_rows = [("reference", "fx_rates", f"{fx_rows[i + k]['rate_date']}|{fx_rows[i + k]['currency']}",
+                   "exact_duplicate") for k, i in enumerate(dup_at)]
+        truth.write("quarantine", q_rows)
+        q_counts.update(r[3] for r in q_rows)
+        landing.write(("reference", "fx_rates"), fx_rows)
+        landing.write(("reference", "product_map"), list(product_map_rows()))
     file_rows = landing.close()
     file_rows.update(truth.close())
+    return {"exceptions": exc_counts, "quarantine": q_counts, "file_rows": file_rows}
 
-    for t, n in ctx.plan.exception_counts.items():
+
+_progress = None  # a shared counter of simulated groups, set in each worker process
+
+
+def _init_worker(counter) -> None:
+    global _progress
+    _progress = counter
+
+
+def _count_groups(n: int) -> None:
+    with _progress.get_lock():
+        _progress.value += n
+
+
+def _worker(args) -> dict:
+    cfg, shard, root = args
+    return _simulate_shard(cfg, shard, root, _count_groups)
+
+
+def _simulate_shards(cfg: GeneratorConfig, workers: int, parts: Path, bar) -> list[dict]:
+    shards = shard_count(cfg)
+    # spawn, not fork: the parent may hold threads (tqdm's monitor, a test runner's)
+    spawn = mp.get_context("spawn")
+    counter = spawn.Value("q", 0)
+    jobs = [(cfg, s, parts / f"{s:04d}") for s in range(shards)]
+    with spawn.Pool(min(workers, shards), _init_worker, (counter,)) as pool:
+        pending = pool.map_async(_worker, jobs, chunksize=1)
+        while not pending.ready():
+            pending.wait(0.5)
+            bar.update(counter.value - bar.n)
+        results = pending.get()
+    bar.update(counter.value - bar.n)
+    return results
+
+
+def generate(cfg: GeneratorConfig, workers: int = 1) -> dict:
+    cfg.validate()
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
+    landing_root, truth_root = cfg.out / "landing", cfg.out / "truth"
+    parts = cfg.out / ".shards"
+    for old in (landing_root, truth_root, parts):
+        if old.exists():
+            shutil.rmtree(old)
+    bar = tqdm(total=cfg.groups, unit="group", disable=not cfg.progress, desc="simulating")
+    if shard_count(cfg) == 1:
+        results = [_simulate_shard(cfg, 0, cfg.out, bar.update)]
+    else:
+        results = _simulate_shards(cfg, workers, parts, bar)
+    bar.close()
+    if len(results) > 1:
+        t0 = time.perf_counter()
+        shard_roots = [parts / f"{s:04d}" for s in range(len(results))]
+        concatenate(shard_roots, cfg.out)
+        shutil.rmtree(parts)
+        if cfg.progress:
+            print(f"concatenated {len(results)} shards in {time.perf_counter() - t0:.0f}s")
+
+    exc_counts = sum((r["exceptions"] for r in results), Counter())
+    q_counts = sum((r["quarantine"] for r in results), Counter())
+    file_rows: dict[str, int] = {}
+    for r in results:
+        for k, v in r["file_rows"].items():
+            file_rows[k] = file_rows.get(k, 0) + v
+    plan = Plan(cfg.seed, cfg.groups, cfg.chunk_size)
+    for t, n in plan.exception_counts.items():
         if exc_counts[t] != n:
             raise RuntimeError(f"planned {n} {t} but injected {exc_counts[t]}")
     manifest = {

@@ -5,7 +5,7 @@ import calendar
 import datetime as dt
 import random
 
-from .config import COUNTRIES, NAME_SPACE, NAME_SYLLABLES, SYLLABLES
+from .config import COUNTRIES, NAME_SPACE, NAME_SYLLABLES, SHARD_ID_SPAN, SYLLABLES
 
 DAY = dt.timedelta(days=1)
 
@@ -65,20 +65,29 @@ def tax_of(subtotal: int, rate_bp: int) -> int:
 
 
 class Ids:
-    """Global sequential counters: ids are unique strings, stable for a seed."""
+    """Sequential counters of one shard: ids are unique strings, stable for a seed.
 
-    def __init__(self) -> None:
+    Shard ``s`` numbers from ``s * SHARD_ID_SPAN``, so shards simulated apart (in
+    parallel) never collide, and shard 0, the only shard up to SHARD_GROUPS groups,
+    numbers from 1 exactly as a single sequential run always did.
+    """
+
+    def __init__(self, shard: int = 0) -> None:
         self.n: dict[str, int] = {}
+        self.base = shard * SHARD_ID_SPAN
+
+    def _bump(self, key: str) -> int:
+        k = self.n.get(key, 0) + 1
+        if k >= SHARD_ID_SPAN:
+            raise RuntimeError(f"more than {SHARD_ID_SPAN - 1} {key} ids in one shard")
+        self.n[key] = k
+        return self.base + k
 
     def next(self, prefix: str, width: int = 7) -> str:
-        k = self.n.get(prefix, 0) + 1
-        self.n[prefix] = k
-        return f"{prefix}-{k:0{width}d}"
+        return f"{prefix}-{self._bump(prefix):0{width}d}"
 
     def seq(self, key: str) -> int:
-        k = self.n.get(key, 0) + 1
-        self.n[key] = k
-        return k
+        return self._bump(key)
 
 
 def name_stem(n: int) -> str:

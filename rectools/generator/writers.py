@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 from rectools.contract import landing_entities
@@ -127,3 +128,29 @@ class TruthWriter:
         for f in self.files.values():
             f.close()
         return {f"truth/{k}": v for k, v in self.counts.items()}
+
+
+def concatenate(shard_roots: list[Path], out: Path) -> None:
+    """Each file of the shards' landing/ and truth/ folders, concatenated in shard order
+    into ``out``: Parquet row group by row group, CSV without the later headers (a
+    shard's first line, with its byte-order mark if any)."""
+    first = shard_roots[0]
+    for src in sorted(p for p in first.rglob("*") if p.is_file()):
+        rel = src.relative_to(first)
+        dest = out / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix == ".parquet":
+            import pyarrow.parquet as pq
+            schema = pq.read_schema(src)
+            with pq.ParquetWriter(dest, schema, compression="zstd") as w:
+                for root in shard_roots:
+                    part = pq.ParquetFile(root / rel)
+                    for i in range(part.num_row_groups):
+                        w.write_table(part.read_row_group(i))
+        else:
+            with open(dest, "wb") as w:
+                for k, root in enumerate(shard_roots):
+                    with open(root / rel, "rb") as f:
+                        if k:
+                            f.readline()
+                        shutil.copyfileobj(f, w, 1 << 20)
