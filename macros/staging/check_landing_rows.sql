@@ -48,8 +48,8 @@ cleaned as (
     -- stray whitespace is not an error: trim, and an empty field is null
     select
         _raw_fingerprint,
-        {{ landing_raw_values(ent) }} as _raw_values,
         {%- for col in ent.columns %}
+        {{ col.name }} as {{ col.name }}__raw,
         nullif(trim({{ col.name }}), '') as {{ col.name }}__text{{ ',' if not loop.last }}
         {%- endfor %}
     from landing
@@ -72,7 +72,6 @@ checked as (
     select
         typed.*,
         {{ landing_record_key(key_texts) }} as _record_key,
-        {{ dbt.hash(landing_row_fingerprint(ent)) }} as _row_hash,
         {%- for col in ent.columns %}
         {{ landing_value_problem(col) }} as {{ col.name }}__problem,
         {%- endfor %}
@@ -92,30 +91,53 @@ checked as (
 
 ),
 
+repeated_keys as (
+    -- almost every key has one row: the comparisons below run on the others only
+    select
+        _record_key,
+        count(*) as _rows_with_key
+    from checked
+    where _record_key is not null
+    group by _record_key
+    having count(*) > 1
+
+),
+
 keyed as (
     -- two different rows under one key: nobody can tell which is right, so every
     -- row of that key is quarantined; identical copies keep one row staged
     select
         checked.*,
-        count(*) over (partition by _record_key) as _rows_with_key,
-        min(_row_hash) over (partition by _record_key) as _min_row_hash,
-        max(_row_hash) over (partition by _record_key) as _max_row_hash,
+        1 as _rows_with_key,
+        false as _key_has_different_rows,
+        1 as _copy_number
+    from checked
+    left join repeated_keys
+        on checked._record_key = repeated_keys._record_key
+    where repeated_keys._record_key is null
+
+    union all
+
+    select
+        checked.*,
+        repeated_keys._rows_with_key,
+        min({{ landing_row_fingerprint(ent) }}) over (partition by checked._record_key)
+        <> max({{ landing_row_fingerprint(ent) }}) over (partition by checked._record_key)
+            as _key_has_different_rows,
         row_number() over (
-            partition by _record_key, _row_hash order by _raw_values
+            partition by checked._record_key, {{ landing_row_fingerprint(ent) }}
+            order by {{ landing_raw_values(ent, '__raw') }}
         ) as _copy_number
     from checked
+    inner join repeated_keys
+        on checked._record_key = repeated_keys._record_key
 
 ),
 
-final as (
+reasoned as (
 
     select
-        {%- for col in ent.columns %}
-        {{ col.name }},
-        {%- endfor %}
-        _record_key,
-        _raw_values,
-        _raw_fingerprint,
+        keyed.*,
         nullif(concat_ws(
             '; ',
             {%- for col in ent.columns %}
@@ -124,7 +146,7 @@ final as (
             _currency_problem,
             case
                 when _record_key is null then null
-                when _min_row_hash <> _max_row_hash
+                when _key_has_different_rows
                     then {{ dbt.concat([
                         "'duplicate key: '",
                         dbt.cast('_rows_with_key', dbt.type_string()),
@@ -137,6 +159,24 @@ final as (
             end
         ), '') as _quarantine_reason
     from keyed
+
+),
+
+final as (
+
+    select
+        {%- for col in ent.columns %}
+        {{ col.name }},
+        {%- endfor %}
+        _record_key,
+        -- built for quarantined rows only: the text of every row would double the
+        -- cost of checking a large file
+        case
+            when _quarantine_reason is not null then {{ landing_raw_values(ent, '__raw') }}
+        end as _raw_values,
+        _raw_fingerprint,
+        _quarantine_reason
+    from reasoned
 
 )
 {% endmacro %}
@@ -152,11 +192,12 @@ final as (
 {% endmacro %}
 
 
-{#- `col=value | col=value ...` exactly as the file held them, for the quarantine. -#}
-{% macro landing_raw_values(ent) -%}
+{#- `col=value | col=value ...` exactly as the file held them, for the quarantine
+    (the raw columns are `<col><suffix>`). -#}
+{% macro landing_raw_values(ent, suffix='') -%}
     concat_ws(' | '
     {%- for col in ent.columns -%}
-        , {{ dbt.concat(["'" ~ col.name ~ "='", 'coalesce(' ~ col.name ~ ", '')"]) }}
+        , {{ dbt.concat(["'" ~ col.name ~ "='", 'coalesce(' ~ col.name ~ suffix ~ ", '')"]) }}
     {%- endfor -%}
     )
 {%- endmacro %}
