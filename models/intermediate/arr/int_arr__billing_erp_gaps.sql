@@ -76,7 +76,7 @@ subscription_months as (
     select
         month,
         subscription_id,
-        cast(sum(arr_reporting) as {{ type_money() }}) as billing_arr
+        {{ money_of_sum('sum(arr_reporting)') }} as billing_arr
     from billing_items_monthly
     group by month, subscription_id
 
@@ -97,7 +97,7 @@ billed_documents as (
     select
         month,
         billing_document_id,
-        cast(sum(arr_reporting) as {{ type_money() }}) as billed_arr,
+        {{ money_of_sum('sum(arr_reporting)') }} as billed_arr,
         sum(revenue_document) as revenue_document,
         sum(line_count) as line_count
     from billed_revenue_monthly
@@ -125,7 +125,7 @@ recognized_documents as (
             when invoice_matches.billing_document_id is null
                 then coalesce(erp_documents_monthly.erp_document_id, '(no document)')
         end as erp_document_id,
-        cast(sum(erp_documents_monthly.arr_reporting) as {{ type_money() }}) as erp_arr,
+        {{ money_of_sum('sum(erp_documents_monthly.arr_reporting)') }} as erp_arr,
         sum(erp_documents_monthly.revenue_document) as revenue_document
     from erp_documents_monthly
     left join invoice_matches

@@ -75,7 +75,7 @@ contract_months as (
         crm_lines_monthly.month,
         crm_lines_monthly.crm_contract_id,
         crm_lines_monthly.customer_key,
-        cast(sum(crm_lines_monthly.arr_reporting) as {{ type_money() }}) as crm_arr,
+        {{ money_of_sum('sum(crm_lines_monthly.arr_reporting)') }} as crm_arr,
         -- the price tolerance of a rate gap: amount_tolerance once per billing period of
         -- the year (CONTRACT.md), on every unit the contract holds, in reporting currency
         sum(crm_lines_monthly.quantity * crm_lines_monthly.rate_to_reporting) as quantity_reporting
@@ -90,7 +90,7 @@ subscription_months as (
         month,
         subscription_id,
         customer_key,
-        cast(sum(arr_reporting) as {{ type_money() }}) as billing_arr
+        {{ money_of_sum('sum(arr_reporting)') }} as billing_arr
     from billing_items_monthly
     group by month, subscription_id, customer_key
 

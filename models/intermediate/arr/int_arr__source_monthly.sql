@@ -53,7 +53,7 @@ summed as (
         month,
         customer_key,
         arr_source,
-        cast(sum(arr_reporting) as {{ type_money() }}) as arr
+        {{ money_of_sum('sum(arr_reporting)') }} as arr
     from unioned
     group by month, customer_key, arr_source
 

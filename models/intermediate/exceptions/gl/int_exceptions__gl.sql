@@ -53,11 +53,13 @@ journal_totals as (
         min(posting_date) as posting_date,
         sum(coalesce(debit, 0)) as total_debit,
         sum(coalesce(credit, 0)) as total_credit,
+        -- min = max: one value across the lines (nulls aside), without the cost of a
+        -- count(distinct) over every GL line
         case
-            when count(distinct source_document_id) = 1 then min(source_document_id)
+            when min(source_document_id) = max(source_document_id) then min(source_document_id)
         end as source_document_id,
         case
-            when count(distinct erp_customer_id) = 1 then min(erp_customer_id)
+            when min(erp_customer_id) = max(erp_customer_id) then min(erp_customer_id)
         end as erp_customer_id
     from journal_lines
     group by journal_id
