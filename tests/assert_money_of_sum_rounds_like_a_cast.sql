@@ -8,19 +8,33 @@ case_texts as (
         '0.0049999999' as amount_text,
         '0.00' as expected_text
     union all
-    select '0.005' as amount_text, '0.01' as expected_text
+    select
+        '0.005' as amount_text,
+        '0.01' as expected_text
     union all
-    select '-0.005' as amount_text, '-0.01' as expected_text
+    select
+        '-0.005' as amount_text,
+        '-0.01' as expected_text
     union all
-    select '12345.6749999999' as amount_text, '12345.67' as expected_text
+    select
+        '12345.6749999999' as amount_text,
+        '12345.67' as expected_text
     union all
-    select '99999999.9949999999' as amount_text, '99999999.99' as expected_text
+    select
+        '99999999.9949999999' as amount_text,
+        '99999999.99' as expected_text
     union all
-    select '99999999.995' as amount_text, '100000000.00' as expected_text
+    select
+        '99999999.995' as amount_text,
+        '100000000.00' as expected_text
     union all
-    select '123456789012.345' as amount_text, '123456789012.35' as expected_text
+    select
+        '123456789012.345' as amount_text,
+        '123456789012.35' as expected_text
     union all
-    select '-123456789012.3449999999' as amount_text, '-123456789012.34' as expected_text
+    select
+        '-123456789012.3449999999' as amount_text,
+        '-123456789012.34' as expected_text
 
 ),
 
