@@ -23,3 +23,13 @@
 
 {#- A summary figure: counts, reporting-currency amounts and ratios in one column. -#}
 {% macro type_ratio() %}decimal(20, 4){% endmacro %}
+
+{#- A CTE read more than once is computed once per read instead of held whole in
+    memory: DuckDB materializes such a CTE unless told not to; Spark always inlines. -#}
+{% macro cte_not_materialized() -%}
+    {{ return(adapter.dispatch('cte_not_materialized', 'recon')()) }}
+{%- endmacro %}
+
+{% macro default__cte_not_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__cte_not_materialized() -%}not materialized{%- endmacro %}

@@ -17,6 +17,14 @@ with landing as (
 
 ),
 
+-- the record keys alone, from a second read of the file (a key column costs little):
+-- `landing` is read once, so it is never held whole in memory
+landing_keys as (
+
+    {{ landing_rows_to_check(ent, key_only=true) }}
+
+),
+
 {{ landing_checks(ent) }}
 
 select
@@ -28,7 +36,8 @@ from final
 
 
 {#- The checks, as CTEs over `landing` (the contract's columns as text, and the row's
-    `_raw_fingerprint`), ending in `final`: one row out per landing row. -#}
+    `_raw_fingerprint`) and `landing_keys` (the raw record key of the same rows),
+    ending in `final`: one row out per landing row. -#}
 {% macro landing_checks(ent) %}
 {%- set key_columns = ent.columns | selectattr('key') | map(attribute='name') | list -%}
 {%- set key_texts = [] -%}
@@ -44,15 +53,30 @@ currency_codes as (
 ),
 
 {% endif -%}
+repeated_keys as (
+    -- almost every key has one row: the comparisons in `keyed` run on the others only
+    select
+        _record_key,
+        count(*) as _rows_with_key
+    from landing_keys
+    where _record_key is not null
+    group by _record_key
+    having count(*) > 1
+
+),
+
 cleaned as (
     -- stray whitespace is not an error: trim, and an empty field is null
     select
-        _raw_fingerprint,
+        landing._raw_fingerprint,
+        repeated_keys._rows_with_key,
         {%- for col in ent.columns %}
         {{ col.name }} as {{ col.name }}__raw,
         nullif(trim({{ col.name }}), '') as {{ col.name }}__text{{ ',' if not loop.last }}
         {%- endfor %}
     from landing
+    left join repeated_keys
+        on {{ landing_raw_record_key(ent) }} = repeated_keys._record_key
 
 ),
 
@@ -67,7 +91,9 @@ typed as (
 
 ),
 
-checked as (
+-- read twice below, once per kind of key: inlined (not held whole in memory), each
+-- read keeps only its own rows
+checked as {{ cte_not_materialized() }} (
 
     select
         typed.*,
@@ -91,36 +117,20 @@ checked as (
 
 ),
 
-repeated_keys as (
-    -- almost every key has one row: the comparisons below run on the others only
-    select
-        _record_key,
-        count(*) as _rows_with_key
-    from checked
-    where _record_key is not null
-    group by _record_key
-    having count(*) > 1
-
-),
-
 keyed as (
     -- two different rows under one key: nobody can tell which is right, so every
     -- row of that key is quarantined; identical copies keep one row staged
     select
         checked.*,
-        1 as _rows_with_key,
         false as _key_has_different_rows,
         1 as _copy_number
     from checked
-    left join repeated_keys
-        on checked._record_key = repeated_keys._record_key
-    where repeated_keys._record_key is null
+    where checked._rows_with_key is null
 
     union all
 
     select
         checked.*,
-        repeated_keys._rows_with_key,
         min({{ landing_row_fingerprint(ent) }}) over (partition by checked._record_key)
         <> max({{ landing_row_fingerprint(ent) }}) over (partition by checked._record_key)
             as _key_has_different_rows,
@@ -129,8 +139,7 @@ keyed as (
             order by {{ landing_raw_values(ent, '__raw') }}
         ) as _copy_number
     from checked
-    inner join repeated_keys
-        on checked._record_key = repeated_keys._record_key
+    where checked._rows_with_key is not null
 
 ),
 

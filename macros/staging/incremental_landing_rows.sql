@@ -14,12 +14,17 @@
 
 
 {#- The landing rows the model checks: all of them, or (incremental) those of the
-    groups the table does not hold. `landing.*` are the contract's columns as text. -#}
-{% macro landing_rows_to_check(ent) %}
+    groups the table does not hold. `landing.*` are the contract's columns as text;
+    with key_only, the rows' raw record key alone. -#}
+{% macro landing_rows_to_check(ent, key_only=false) %}
     {%- set fingerprint = landing_raw_fingerprint(ent) -%}
     select
+        {%- if key_only %}
+        {{ landing_raw_record_key(ent) }} as _record_key
+        {%- else %}
         landing.*,
         {{ fingerprint }} as _raw_fingerprint
+        {%- endif %}
     from {{ source('landing', ent.system ~ '__' ~ ent.entity) }} as landing
     {%- if landing_table_is_incremental() %}
     where {{ landing_group_key(landing_raw_record_key(ent), fingerprint) }} not in (
