@@ -200,29 +200,57 @@ subscription_values as (
 
 ),
 
+pair_contracts as (
+    -- the contracts of each account of a pair; the subscription key carries the pair's
+    -- customer with the contract's entity and currency, so the join below can only go
+    -- pair by pair (joined on entity and currency alone, contracts and subscriptions
+    -- would make a near cross product, and DuckDB picked that order on some data)
+    select
+        name_pairs.account_record_id,
+        name_pairs.customer_record_id,
+        contract_values.contract_id,
+        contract_values.start_date,
+        contract_values.annual_value,
+        {{ dbt.concat([
+            'name_pairs.customer_id', "'|'", 'contract_values.billing_entity', "'|'", 'contract_values.currency',
+        ]) }} as subscription_key
+    from name_pairs
+    inner join contract_values
+        on name_pairs.account_id = contract_values.account_id
+
+),
+
+keyed_subscription_values as (
+
+    select
+        subscription_values.*,
+        {{ dbt.concat([
+            'subscription_values.customer_id', "'|'", 'subscription_values.billing_entity', "'|'",
+            'subscription_values.currency',
+        ]) }} as subscription_key
+    from subscription_values
+
+),
+
 agreeing_terms as (
     -- a contract and a subscription that bill the same thing: same entity and currency,
     -- start within date_tolerance_days, annual value within amount_tolerance a period
     select
-        name_pairs.account_record_id,
-        name_pairs.customer_record_id,
+        pair_contracts.account_record_id,
+        pair_contracts.customer_record_id,
         count(*) as agreeing_terms,
-        min(contract_values.contract_id) as contract_id,
-        min(subscription_values.subscription_id) as subscription_id
-    from name_pairs
-    inner join contract_values
-        on name_pairs.account_id = contract_values.account_id
-    inner join subscription_values
-        on name_pairs.customer_id = subscription_values.customer_id
-            and contract_values.billing_entity = subscription_values.billing_entity
-            and contract_values.currency = subscription_values.currency
-    where abs({{ dbt.datediff('contract_values.start_date', 'subscription_values.start_date', 'day') }})
+        min(pair_contracts.contract_id) as contract_id,
+        min(keyed_subscription_values.subscription_id) as subscription_id
+    from pair_contracts
+    inner join keyed_subscription_values
+        on pair_contracts.subscription_key = keyed_subscription_values.subscription_key
+    where abs({{ dbt.datediff('pair_contracts.start_date', 'keyed_subscription_values.start_date', 'day') }})
         <= {{ date_tolerance_days }}
-        and abs(contract_values.annual_value - subscription_values.annual_value)
-        <= {{ amount_tolerance }} * subscription_values.periods_per_year
+        and abs(pair_contracts.annual_value - keyed_subscription_values.annual_value)
+        <= {{ amount_tolerance }} * keyed_subscription_values.periods_per_year
     group by
-        name_pairs.account_record_id,
-        name_pairs.customer_record_id
+        pair_contracts.account_record_id,
+        pair_contracts.customer_record_id
 
 ),
 
