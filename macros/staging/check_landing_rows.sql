@@ -11,7 +11,10 @@
     on_schema_change='fail',
     pre_hook="{{ forget_changed_landing_groups('" ~ system ~ "', '" ~ entity_name ~ "') }}") }}
 
-with landing as (
+-- `landing` and the CTEs over it up to `checked` are inlined where read, each read
+-- keeping only its own rows (cte_not_materialized): held whole in memory, the rows of a
+-- large file would spill
+with landing as {{ cte_not_materialized() }} (
 
     {{ landing_rows_to_check(ent) }}
 
@@ -65,7 +68,7 @@ repeated_keys as (
 
 ),
 
-cleaned as (
+cleaned as {{ cte_not_materialized() }} (
     -- stray whitespace is not an error: trim, and an empty field is null
     select
         landing._raw_fingerprint,
@@ -80,7 +83,7 @@ cleaned as (
 
 ),
 
-typed as (
+typed as {{ cte_not_materialized() }} (
 
     select
         cleaned.*,
@@ -91,8 +94,6 @@ typed as (
 
 ),
 
--- read twice below, once per kind of key: inlined (not held whole in memory), each
--- read keeps only its own rows
 checked as {{ cte_not_materialized() }} (
 
     select

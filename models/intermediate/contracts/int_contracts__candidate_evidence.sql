@@ -159,20 +159,38 @@ subscription_product_counts as (
 
 ),
 
-shared_product_counts as (
-
+pair_products as (
+    -- each candidate pair with its contract's products, keyed by subscription and product:
+    -- joined on the product alone, contracts and subscriptions would make a near cross
+    -- product, so the subscription side is only ever reached through its pair
     select
         candidate_pairs.contract_id,
         candidate_pairs.subscription_id,
-        count(*) as shared_product_count
+        {{ dbt.concat(['candidate_pairs.subscription_id', "'|'", 'contract_products.billing_product_code']) }}
+            as subscription_product_key
     from candidate_pairs
     inner join contract_products
         on candidate_pairs.contract_id = contract_products.contract_id
-    inner join subscription_products
-        on
-            candidate_pairs.subscription_id = subscription_products.subscription_id
-            and contract_products.billing_product_code = subscription_products.billing_product_code
-    group by candidate_pairs.contract_id, candidate_pairs.subscription_id
+
+),
+
+keyed_subscription_products as (
+
+    select {{ dbt.concat(['subscription_id', "'|'", 'billing_product_code']) }} as subscription_product_key
+    from subscription_products
+
+),
+
+shared_product_counts as (
+
+    select
+        pair_products.contract_id,
+        pair_products.subscription_id,
+        count(*) as shared_product_count
+    from pair_products
+    inner join keyed_subscription_products
+        on pair_products.subscription_product_key = keyed_subscription_products.subscription_product_key
+    group by pair_products.contract_id, pair_products.subscription_id
 
 ),
 

@@ -227,19 +227,39 @@ implied_link_shares as (
 
 ),
 
-misposted_candidates as (
-
-    select distinct
+posted_link_holders as (
+    -- each posted-documents link with the entity of the ERP customer holding the
+    -- documents, keyed by billing record and entity: joined on the entity alone,
+    -- records and own ERP customers would make a near cross product
+    select
         implied_link_shares.record_id_a,
-        implied_link_shares.record_id_b
+        implied_link_shares.record_id_b,
+        {{ dbt.concat(['implied_link_shares.record_id_a', "'|'", 'holder.erp_entity']) }} as owner_key
     from implied_link_shares
     inner join records as holder
         on implied_link_shares.record_id_b = holder.record_id
-    inner join own_erp_customers
-        on implied_link_shares.record_id_a = own_erp_customers.billing_record_id
-            and holder.erp_entity = own_erp_customers.erp_entity
-            and implied_link_shares.record_id_b <> own_erp_customers.erp_record_id
     where implied_link_shares.match_rule = 'posted_documents'
+
+),
+
+keyed_own_erp_customers as (
+
+    select
+        erp_record_id,
+        {{ dbt.concat(['billing_record_id', "'|'", 'erp_entity']) }} as owner_key
+    from own_erp_customers
+
+),
+
+misposted_candidates as (
+
+    select distinct
+        posted_link_holders.record_id_a,
+        posted_link_holders.record_id_b
+    from posted_link_holders
+    inner join keyed_own_erp_customers
+        on posted_link_holders.owner_key = keyed_own_erp_customers.owner_key
+            and posted_link_holders.record_id_b <> keyed_own_erp_customers.erp_record_id
 
 ),
 

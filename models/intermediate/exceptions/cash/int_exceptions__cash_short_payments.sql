@@ -83,27 +83,51 @@ candidate_invoices as (
 
 ),
 
-short_payments as (
-
+receipt_candidates as (
+    -- each unexplained receipt with its candidate invoices, keyed by invoice and the
+    -- receipt's currency: joined on the currency alone, receipts and invoices would
+    -- make a near cross product, so an invoice is only reached through its receipt
     select
         unexplained_receipts.receipt_id,
-        invoice_payments.invoice_id,
-        invoice_payments.invoice_number,
         unexplained_receipts.currency,
-        unexplained_receipts.unexplained_amount as amount,
-        invoice_payments.amount_due,
-        invoice_payments.amount_paid
+        unexplained_receipts.unexplained_amount,
+        {{ dbt.concat(['candidate_invoices.invoice_id', "'|'", 'unexplained_receipts.currency']) }}
+            as invoice_currency_key
     from unexplained_receipts
     inner join candidate_invoices
         on unexplained_receipts.receipt_id = candidate_invoices.receipt_id
-    inner join invoice_payments
-        on candidate_invoices.invoice_id = invoice_payments.invoice_id
-    where invoice_payments.currency = unexplained_receipts.currency
+
+),
+
+keyed_invoice_payments as (
+
+    select
+        invoice_payments.*,
+        {{ dbt.concat(['invoice_payments.invoice_id', "'|'", 'invoice_payments.currency']) }}
+            as invoice_currency_key
+    from invoice_payments
+
+),
+
+short_payments as (
+
+    select
+        receipt_candidates.receipt_id,
+        keyed_invoice_payments.invoice_id,
+        keyed_invoice_payments.invoice_number,
+        receipt_candidates.currency,
+        receipt_candidates.unexplained_amount as amount,
+        keyed_invoice_payments.amount_due,
+        keyed_invoice_payments.amount_paid
+    from receipt_candidates
+    inner join keyed_invoice_payments
+        on receipt_candidates.invoice_currency_key = keyed_invoice_payments.invoice_currency_key
+    where
         -- billing counted this receipt on the invoice and the ERP did not apply it
-        and abs(invoice_payments.paid_difference - unexplained_receipts.unexplained_amount)
+        abs(keyed_invoice_payments.paid_difference - receipt_candidates.unexplained_amount)
         <= {{ var('amount_tolerance') }}
         -- and billing itself says the invoice is still not fully paid: short
-        and invoice_payments.amount_paid < invoice_payments.amount_due - {{ var('amount_tolerance') }}
+        and keyed_invoice_payments.amount_paid < keyed_invoice_payments.amount_due - {{ var('amount_tolerance') }}
 
 ),
 
