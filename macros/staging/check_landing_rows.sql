@@ -21,7 +21,8 @@ with landing as {{ cte_not_materialized() }} (
 ),
 
 -- the record keys alone, from a second read of the file (a key column costs little):
--- `landing` is read once, so it is never held whole in memory
+-- `landing` is inlined where it is used, so the file is read once per branch rather
+-- than held whole in memory
 landing_keys as (
 
     {{ landing_rows_to_check(ent, key_only=true) }}

@@ -97,7 +97,9 @@ def _simulate_shard(cfg: GeneratorConfig, shard: int, root: Path, on_chunk) -> d
         landing.write(("reference", "product_map"), list(product_map_rows()))
     file_rows = landing.close()
     file_rows.update(truth.close())
-    return {"exceptions": exc_counts, "quarantine": q_counts, "file_rows": file_rows}
+    # every shard holds the whole run's plan: the caller checks the injected counts against it
+    return {"exceptions": exc_counts, "quarantine": q_counts, "file_rows": file_rows,
+            "planned": dict(ctx.plan.exception_counts)}
 
 
 _progress = None  # a shared counter of simulated groups, set in each worker process
@@ -163,8 +165,7 @@ def generate(cfg: GeneratorConfig, workers: int = 1) -> dict:
     for r in results:
         for k, v in r["file_rows"].items():
             file_rows[k] = file_rows.get(k, 0) + v
-    plan = Plan(cfg.seed, cfg.groups, cfg.chunk_size)
-    for t, n in plan.exception_counts.items():
+    for t, n in results[0]["planned"].items():
         if exc_counts[t] != n:
             raise RuntimeError(f"planned {n} {t} but injected {exc_counts[t]}")
     manifest = {
