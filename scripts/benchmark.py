@@ -17,6 +17,9 @@ For each size, one invocation:
   documents with two merges), in its own process -> time, memory, invoices matched
   and their precision against the truth, and the ratios of our invoice matching and
   of our whole build to it;
+* the daily run (at ``--daily-sizes``, by default up to 100k): the set without its last day built in full,
+  then the incremental ``dbt build`` on the whole set in the same file -> its time
+  against the full build's, base rows checked again, marts equal to the full build's;
 * Spark (``--engines ... spark``, at ``--spark-sizes``): the same ``dbt build`` on
   ``--target spark`` (local[2]; the JVM is in the measured tree) -> ratio Spark /
   DuckDB and every mart compared row for row with DuckDB's.
@@ -24,7 +27,7 @@ For each size, one invocation:
 Writes ``--out`` (Markdown: date, command line, machine, versions, one table per
 engine, floor, baseline, growth exponents fitted by least squares on log-log, slowest
 models at the largest size) and a PNG of time and memory against size (log axes).
-``--quick``: 1,000 groups, DuckDB + scan + pandas, about a minute.
+``--quick``: 1,000 groups, DuckDB + daily run + scan + pandas, about two minutes.
 
 Kept from the earlier script: ``--select`` (a dbt selection instead of the full
 build), ``--stress-documents`` (the cash-application subset search on a worst payer
@@ -56,6 +59,8 @@ from rectools.dbt import dbt_env, dbt_executable, run_dbt  # noqa: E402
 
 DEFAULT_SIZES = [1000, 10000, 100000, 1000000]
 DEFAULT_SPARK_SIZES = [10000, 100000]
+# the daily run needs a second warehouse beside the full build's: by default up to this size
+DAILY_MAX_DEFAULT = 100000
 SEED = 1
 # the parts the report shows in its main table (all parts are in the scores table)
 HEADLINE_PARTS = ["exceptions", "customers", "invoice_document", "receipt_document", "arr", "arr_bridge"]
@@ -196,6 +201,61 @@ def duckdb_build(size: int, landing: Path, select: str | None, work: Path) -> di
                                                 "where table_schema = 'marts' order by 1").fetchall()}
     row["subset"] = subset_search_stats(con)
     con.close()
+    return row
+
+
+def daily_run(size: int, landing: Path, select: str | None, work: Path, full: dict) -> dict:
+    """The daily incremental run: day 1 (the set without its last day, as of the day
+    before the set's as-of date) built in full into its own file, then `dbt build` on the
+    whole set in that file, as a scheduler would run it the next morning. Times the daily
+    run, counts the base rows it checked again, and compares every mart with the full
+    build's (``full``) row for row."""
+    from rectools.benchmark.daily import as_of_date, differing_relations, relations, write_day_before
+
+    try:
+        cutoff = as_of_date(truth_of(landing)) - dt.timedelta(days=1)
+    except FileNotFoundError as exc:
+        return {"error": str(exc)}
+    day1 = work / f"day1_{size}"
+    shutil.rmtree(day1, ignore_errors=True)
+    held_back = write_day_before(landing, day1, cutoff)
+    db = work / f"daily_{size}.duckdb"
+    remove_duckdb(db)
+    target_path = work / f"target_daily_{size}"
+    shutil.rmtree(target_path, ignore_errors=True)
+    row: dict = {"new_day": (cutoff + dt.timedelta(days=1)).isoformat(), "new_rows": held_back}
+    for step, folder in (("day1", day1), ("daily", landing)):
+        command = dbt_command(build_args(select, target_path, work / "logs"), dbt_vars={"landing_dir": str(folder)})
+        measured = run_measured(command, cwd=PROJECT_ROOT, env=dbt_env(db),
+                                log=work / "logs" / f"{step}_{size}.log", kill_above_bytes=GUARD["bytes"])
+        row[f"{step}_seconds"], row[f"{step}_peak_mb"] = measured.seconds, measured.peak_mb
+        if measured.returncode != 0:
+            print(f"{step} build failed at {size:,} groups:\n{measured.tail()}", file=sys.stderr)
+            row["error"] = f"{step}: {failure(measured)}"
+            return row
+    results = run_results(target_path)
+    row.update(execution_seconds=results.get("elapsed_time"), models=model_seconds(results))
+    run_id = results.get("metadata", {}).get("invocation_id")
+    con = duckdb.connect(str(db), read_only=True)
+    bases = [name for (name,) in con.execute("select table_name from information_schema.tables where "
+                                             "table_schema = 'staging' and starts_with(table_name, 'base_')"
+                                             ).fetchall()]
+    checked = [con.execute(f"select count_if(_checked_in_run = ?), count(*) from staging.{name}", [run_id]).fetchone()
+               for name in bases]
+    con.close()
+    row["rechecked_rows"], row["base_rows"] = sum(c[0] for c in checked), sum(c[1] for c in checked)
+    if full.get("db_path") and "error" not in full:
+        con = duckdb.connect()
+        full_catalog, daily_catalog = Path(full["db_path"]).stem, db.stem
+        # a DuckDB file's name is the catalog its views name
+        con.execute(f"attach '{full['db_path']}' as \"{full_catalog}\" (read_only)")
+        con.execute(f"attach '{db}' as \"{daily_catalog}\" (read_only)")
+        marts = relations(con, full_catalog, ("marts",))
+        row["marts_compared"] = len(marts)
+        row["marts_differing"] = differing_relations(con, full_catalog, daily_catalog, marts)
+        con.close()
+    remove_duckdb(db)
+    shutil.rmtree(day1, ignore_errors=True)
     return row
 
 
@@ -518,6 +578,8 @@ def render(results: list[dict], stress: list[dict], args: argparse.Namespace, co
                                   [[m, *(f"{b['marts'][m]:,}" if m in b.get("marts", {}) else "" for b in duck)]
                                    for m in mart_names])
 
+    lines += daily_table(results)
+
     scans = [(r["size"], r["scan"], r.get("duckdb")) for r in results if r.get("scan")]
     if scans:
         lines += ["", "## Scan floor", "",
@@ -644,7 +706,51 @@ def series(results: list[dict]) -> dict[str, list[tuple[int, float, float]]]:
                   if r.get(key) and "error" not in r[key]]
         if points:
             out[label] = points
+    daily = [(r["size"], r["daily"]["daily_seconds"], r["daily"]["daily_peak_mb"]) for r in results
+             if r.get("daily") and "error" not in r["daily"]]
+    if daily:
+        out["DuckDB daily run"] = daily
     return out
+
+
+def daily_table(results: list[dict]) -> list[str]:
+    runs = [(r["size"], r["daily"], r["duckdb"]) for r in results if r.get("daily")]
+    if not runs:
+        return []
+    lines = ["", "## Daily incremental run (DuckDB)", "",
+             "Day 1 is the set without the rows dated on its last day (invoices and their lines, credit "
+             "notes, payments, ERP documents, cash receipts, receipt applications, GL lines; "
+             "`rectools/benchmark/daily.py`), built in full into its own DuckDB file. The daily run is then "
+             "the same `dbt build` on the whole set in that file, as the next morning's scheduled job would run "
+             "it: the base models recheck only the record keys whose landing rows changed, every other model "
+             "rebuilds. Its marts are compared with the full build's above, row for row (`except all` both "
+             "ways). Daily / full = the daily run's wall time over the full build's.", ""]
+    lines += report.table(
+        ["groups", "new day", "new rows", "day 1 full build (s)", "daily run (s)", "dbt execution (s)",
+         "peak memory (MB)", "daily / full", "base rows checked again", "marts equal to the full build"],
+        [[report.groups(size), d.get("new_day", ""), f"{sum(d.get('new_rows', {}).values()):,}",
+          report.seconds(d.get("day1_seconds")), report.seconds(d.get("daily_seconds")),
+          report.seconds(d.get("execution_seconds")), report.megabytes(d.get("daily_peak_mb")),
+          report.share(d.get("daily_seconds"), full.get("seconds")) if "error" not in d else "n/a",
+          f"{d['rechecked_rows']:,} of {d['base_rows']:,}" if "rechecked_rows" in d else "",
+          d.get("error") or daily_equality(d)] for size, d, full in runs])
+    largest = max((r for r in runs if r[1].get("models")), key=lambda r: r[0], default=None)
+    if largest:
+        size, d, _ = largest
+        top = sorted(d["models"].items(), key=lambda kv: -kv[1])[:5]
+        lines += ["", f"Slowest models of the daily run at {size:,} groups: "
+                  + ", ".join(f"`{m}` {report.seconds(s)} s" for m, s in top) + "."]
+    return lines
+
+
+def daily_equality(daily: dict) -> str:
+    if "marts_compared" not in daily:
+        return "not compared"
+    differing = daily.get("marts_differing") or {}
+    if not differing:
+        return f"all {daily['marts_compared']} equal"
+    return f"{daily['marts_compared'] - len(differing)} of {daily['marts_compared']} equal; differ: " + ", ".join(
+        f"{m} ({c['only_left']:,} only full, {c['only_right']:,} only daily)" for m, c in differing.items())
 
 
 def growth_table(results: list[dict]) -> list[str]:
@@ -677,7 +783,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="full run (hours: generating 100k groups alone takes over 10 minutes, 1M about ten times that;\n"
                "cached after the first run):\n  python scripts/benchmark.py\n"
-               "quick check (about a minute):\n  python scripts/benchmark.py --quick --out /tmp/results.md")
+               "quick check (about two minutes):\n  python scripts/benchmark.py --quick --out /tmp/results.md")
     parser.add_argument("--sizes", type=int, nargs="*", default=DEFAULT_SIZES,
                         help="customer groups per generated set (default: 1000 10000 100000 1000000; `--sizes` "
                              "alone: only the --dataset sizes)")
@@ -691,6 +797,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="sizes also built on Spark, among --sizes/--dataset (default: 10000 100000)")
     parser.add_argument("--no-scan", dest="scan", action="store_false", help="skip the scan floor")
     parser.add_argument("--no-pandas", dest="pandas", action="store_false", help="skip the pandas baseline")
+    parser.add_argument("--daily-sizes", type=int, nargs="*", default=None, metavar="N",
+                        help="sizes also given the daily incremental run: a day-1 full build, then the daily run, "
+                             "in a second DuckDB file as large as the first (default: every size up to 100,000; "
+                             "`--daily-sizes` alone: none)")
     parser.add_argument("--no-eval", dest="evaluate", action="store_false",
                         help="skip the evaluation against the truth")
     parser.add_argument("--select", default=None,
@@ -702,7 +812,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only generate (cache) the landing sets of the sizes, then stop: the long part of a "
                              "first full run, done ahead")
     parser.add_argument("--quick", action="store_true",
-                        help="1,000 groups only, DuckDB + scan floor + pandas, no Spark (about a minute)")
+                        help="1,000 groups only, DuckDB + daily run + scan floor + pandas, no Spark (about two minutes)")
     parser.add_argument("--cache", type=Path, default=PROJECT_ROOT / "generated" / "cache",
                         help="where generated landing sets are cached, as <cache>/<size>/landing and truth "
                              "(default: generated/cache)")
@@ -727,6 +837,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.given = {k: v for k, v in args.given.items() if k == 1000}
     if "spark" not in args.engines:
         args.spark_sizes = []
+    if args.daily_sizes is None:
+        args.daily_sizes = [s for s in set(args.sizes) | set(args.given) if s <= DAILY_MAX_DEFAULT]
     args.png = args.png or args.out.parent / f"{args.out.stem.lower()}.png"
     return args
 
@@ -770,6 +882,13 @@ def main(argv: list[str] | None = None) -> int:
             say(f"  evaluating against {truth_of(landing)} ...")
             duck["scores"] = evaluation(truth_of(landing), Path(duck["db_path"]))
             say("  scores: " + ", ".join(f"{p} {part_score(duck, p)}" for p in HEADLINE_PARTS))
+        if size in args.daily_sizes and "error" not in duck:
+            say("  daily run: day 1 (without the set's last day) built in full, then dbt build on the set ...")
+            daily = row["daily"] = daily_run(size, landing, args.select, work, duck)
+            say(f"  daily run: {daily.get('daily_seconds', 0):.1f} s against {duck['seconds']:.1f} s for the full "
+                f"build" + (f", FAILED: {daily['error']}" if "error" in daily else
+                            f", {daily['rechecked_rows']:,} of {daily['base_rows']:,} base rows checked again, "
+                            f"marts differing: {len(daily.get('marts_differing', {}))}"))
         if args.scan:
             scan = row["scan"] = scan_floor(size, landing, work)
             say(f"  scan floor: {scan['seconds']:.1f} s, peak {scan['peak_mb']:,.0f} MB"

@@ -56,6 +56,13 @@ def ratio(numerator: float | None, denominator: float | None) -> str:
     return f"{numerator / denominator:.1f}x" if numerator / denominator >= 1 else f"{numerator / denominator:.2f}x"
 
 
+def share(part: float | None, whole: float | None) -> str:
+    """part / whole as a percentage (a daily run against a full build)."""
+    if part is None or not whole:
+        return "n/a"
+    return f"{100 * part / whole:.0f}%" if part / whole >= 0.1 else f"{100 * part / whole:.1f}%"
+
+
 def score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4f}"
 

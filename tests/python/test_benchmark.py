@@ -121,6 +121,9 @@ def test_number_formats():
     assert report.seconds(3.14159) == "3.14"
     assert report.seconds(314.159) == "314.2"
     assert report.megabytes(1234.4) == "1,234"
+    assert report.share(33.0, 34.0) == "97%"
+    assert report.share(2.5, 50.0) == "5.0%"
+    assert report.share(None, 3.0) == report.share(3.0, 0.0) == "n/a"
 
 
 def test_scan_reads_every_column_of_every_file(tmp_path):
@@ -229,6 +232,21 @@ def test_quick_mode_reports_the_pandas_baseline(quick_run):
     assert float(cells["peak memory (MB)"].replace(",", "")) > 0
     assert cells["ours / pandas"].endswith("x")
     assert "datacompy" in text
+
+
+@pytest.mark.slow
+def test_quick_mode_reports_the_daily_run_equal_to_the_full_build(quick_run):
+    _, text = quick_run
+    section = "Daily incremental run (DuckDB)"
+    cells = dict(zip(_header(text, section), _row(text, section, "1,000")))
+    assert int(cells["new rows"].replace(",", "")) > 0
+    assert float(cells["daily run (s)"]) > 0
+    assert cells["daily / full"].endswith("%")
+    rechecked, base = (int(n.replace(",", "")) for n in cells["base rows checked again"].split(" of "))
+    # only the new day's keys are checked again, not the history
+    assert 0 < rechecked < 0.1 * base
+    assert cells["marts equal to the full build"].startswith("all ") and cells[
+        "marts equal to the full build"].endswith(" equal")
 
 
 @pytest.mark.slow

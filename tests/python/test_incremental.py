@@ -18,6 +18,8 @@ import sys
 import duckdb
 import pytest
 
+from rectools.benchmark.daily import (ROW_DATE, differing_relations, register, relations, rows_known_on,
+                                      write_landing)
 from rectools.contract import PROJECT_ROOT, landing_entities
 from rectools.dbt import run_dbt
 
@@ -25,32 +27,13 @@ GROUPS = 200
 SEED = 5
 # rows dated after this day are the "last days" that day 1 does not have yet
 CUTOFF = "2025-06-25"
-# how a row of each big entity is dated (the generator's as-of date is 2025-06-30)
-ROW_DATE = {
-    "billing__invoices": "issue_date",
-    "billing__credit_notes": "issue_date",
-    "billing__payments": "substr(trim(paid_at), 1, 10)",
-    "erp__ar_documents": "document_date",
-    "erp__cash_receipts": "value_date",
-    "erp__receipt_applications": "applied_date",
-    "erp__gl_journal_lines": "posting_date",
-}
 BUILD = ["build", "--resource-type", "model", "--resource-type", "seed"]
-
-
-def _write(con: duckdb.DuckDBPyConnection, landing, entity, sql: str) -> None:
-    target = landing / entity.system / f"{entity.name}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy ({sql}) to '{target}' (format parquet)")
 
 
 def _make_days(generated, root):
     """Write root/day1 and root/day2 landing folders from the generated landing."""
     con = duckdb.connect()
-    entities = {e.relation: e for e in landing_entities()}
-    for name, ent in entities.items():
-        con.execute(f"create view g_{name} as select * from read_parquet("
-                    f"'{generated / ent.system / ent.name}.parquet')")
+    entities = register(con, generated)
 
     # day 2: the generated set, plus a new duplicate key, an exact copy and a keyless row twice
     day2 = {name: f"select * from g_{name}" for name in entities}
@@ -64,17 +47,11 @@ def _make_days(generated, root):
     keyless_line = ("select * replace ('' as invoice_line_id) from g_billing__invoice_lines"
                     " where invoice_line_id = (select min(invoice_line_id) from g_billing__invoice_lines)")
     day2["billing__invoice_lines"] += f" union all ({keyless_line}) union all ({keyless_line})"
-    for name, sql in day2.items():
-        _write(con, root / "day2", entities[name], sql)
+    write_landing(con, entities, day2, root / "day2")
 
     # day 1: the generated set without its last days, some rows in their earlier state
-    day1 = {name: f"select * from g_{name}" for name in entities}
-    for name, date_expr in ROW_DATE.items():
-        day1[name] += f" where coalesce(try_cast(trim({date_expr}) as date) <= date '{CUTOFF}', true)"
-    day1["billing__invoice_lines"] += (
-        " where invoice_id not in (select invoice_id from g_billing__invoices"
-        f" where try_cast(trim(issue_date) as date) > date '{CUTOFF}')"
-        f" union all ({keyless_line})")
+    day1 = rows_known_on(CUTOFF)
+    day1["billing__invoice_lines"] += f" union all ({keyless_line})"
     paid_invoices = ("select invoice_id from g_billing__invoices where lower(trim(status)) = 'paid'"
                      f" and try_cast(trim(issue_date) as date) <= date '{CUTOFF}' order by invoice_id")
     day1["billing__invoices"] = f"""
@@ -96,8 +73,7 @@ def _make_days(generated, root):
                       f" where try_cast(trim({ROW_DATE[name]}) as date) <= date '{CUTOFF}')")
     day1["billing__payments"] += (" union all select * replace ('PAY-GONE-1' as payment_id) from g_billing__payments"
                                   " where payment_id = (select max(payment_id) from g_billing__payments)")
-    for name, sql in day1.items():
-        _write(con, root / "day1", entities[name], sql)
+    write_landing(con, entities, day1, root / "day1")
     con.close()
     return root / "day1", root / "day2"
 
@@ -160,34 +136,12 @@ def built(days):
     con.close()
 
 
-def _relations(con) -> list[str]:
-    rows = con.execute("""
-        select table_schema || '.' || table_name from information_schema.tables
-        where table_catalog = 'refreshed' and table_schema in ('staging', 'intermediate', 'marts')
-        order by 1""").fetchall()
-    return [r[0] for r in rows]
-
-
 def test_incremental_run_equals_a_full_refresh(built):
     con = built["con"]
-    relations = _relations(con)
-    assert sum(r.startswith("staging.") for r in relations) == 2 * len(landing_entities())
-    assert "marts.quarantine_rows" in relations and len(relations) > 60
-    different = {}
-    for relation in relations:
-        schema, table = relation.split(".")
-        columns = [r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'refreshed'"
-            " and table_schema = ? and table_name = ? and column_name <> '_checked_in_run'"
-            " order by ordinal_position", [schema, table]).fetchall()]
-        select = ", ".join(f'"{c}"' for c in columns)
-        a, b = f"select {select} from refreshed.{relation}", f"select {select} from incremental.{relation}"
-        counts = con.execute(f"select (select count(*) from ({a})), (select count(*) from ({b})),"
-                             f" (select count(*) from ({a} except all {b})),"
-                             f" (select count(*) from ({b} except all {a}))").fetchone()
-        if counts[0] != counts[1] or counts[2] or counts[3]:
-            different[relation] = dict(zip(("full", "incremental", "only_full", "only_incremental"), counts))
-    assert not different
+    names = relations(con, "refreshed")
+    assert sum(r.startswith("staging.") for r in names) == 2 * len(landing_entities())
+    assert "marts.quarantine_rows" in names and len(names) > 60
+    assert not differing_relations(con, "refreshed", "incremental", names)
 
 
 def test_the_scenario_exercises_the_quarantine(built):
