@@ -5,7 +5,9 @@
 -- the account and a subscription of the customer agree on billing entity, currency,
 -- start date and annual value, their names are compatible (equal, or one a whole-word
 -- prefix of the other), in the same country, and neither has another such partner.
--- Records are compared within (country, first word of the name) blocks only.
+-- Records are compared within (country, first word of the name) blocks only: pair by
+-- pair in blocks of at most var('block_max_pairs') pairs, by equal joins on whole
+-- names and name prefixes in every block, so a common first word costs no cross product.
 {%- set date_tolerance_days = var('date_tolerance_days') %}
 {%- set amount_tolerance = var('amount_tolerance') %}
 
@@ -91,9 +93,44 @@ customer_blocks as (
 
 ),
 
-block_pairs as (
-    -- compatible: the same name, or one the other with words added ("fabekafapo" and
-    -- "fabekafapo media")
+account_block_names as (
+
+    select
+        country,
+        first_word,
+        count(*) as name_count
+    from account_blocks
+    group by country, first_word
+
+),
+
+customer_block_names as (
+
+    select
+        country,
+        first_word,
+        count(*) as name_count
+    from customer_blocks
+    group by country, first_word
+
+),
+
+block_sizes as (
+
+    select
+        account_block_names.country,
+        account_block_names.first_word,
+        account_block_names.name_count * customer_block_names.name_count as name_pairs
+    from account_block_names
+    inner join customer_block_names
+        on account_block_names.country = customer_block_names.country
+            and account_block_names.first_word = customer_block_names.first_word
+
+),
+
+small_block_pairs as (
+    -- every pair of a block, compatible or not, so a rejection can say "the names are
+    -- not compatible"; only in blocks of at most block_max_pairs pairs
     select
         account_blocks.record_id as account_record_id,
         account_blocks.account_id,
@@ -114,9 +151,109 @@ block_pairs as (
             else 0
         end as is_name_compatible
     from account_blocks
+    inner join block_sizes
+        on account_blocks.country = block_sizes.country
+            and account_blocks.first_word = block_sizes.first_word
     inner join customer_blocks
         on account_blocks.country = customer_blocks.country
             and account_blocks.first_word = customer_blocks.first_word
+    where block_sizes.name_pairs <= {{ var('block_max_pairs') }}
+
+),
+
+account_name_lengths as (
+
+    select distinct
+        country,
+        first_word,
+        length(account_name) as name_length
+    from account_blocks
+
+),
+
+customer_name_lengths as (
+
+    select distinct
+        country,
+        first_word,
+        length(customer_name) as name_length
+    from customer_blocks
+
+),
+
+customer_names_cut as (
+    -- a customer name cut after a word, at the length of an account name of its block
+    select
+        customer_blocks.*,
+        substr(customer_blocks.customer_name, 1, account_name_lengths.name_length) as name_prefix
+    from customer_blocks
+    inner join account_name_lengths
+        on customer_blocks.country = account_name_lengths.country
+            and customer_blocks.first_word = account_name_lengths.first_word
+    where length(customer_blocks.customer_name) = account_name_lengths.name_length
+        or substr(customer_blocks.customer_name, account_name_lengths.name_length + 1, 1) = ' '
+
+),
+
+account_names_cut as (
+
+    select
+        account_blocks.*,
+        substr(account_blocks.account_name, 1, customer_name_lengths.name_length) as name_prefix
+    from account_blocks
+    inner join customer_name_lengths
+        on account_blocks.country = customer_name_lengths.country
+            and account_blocks.first_word = customer_name_lengths.first_word
+    where length(account_blocks.account_name) > customer_name_lengths.name_length
+        and substr(account_blocks.account_name, customer_name_lengths.name_length + 1, 1) = ' '
+
+),
+
+compatible_pairs as (
+    -- the compatible pairs of every block, by equal joins: the account's name is the
+    -- customer's, or its first words ("fabekafapo" and "fabekafapo media") ...
+    select
+        account_blocks.record_id as account_record_id,
+        account_blocks.account_id,
+        account_blocks.is_deleted,
+        account_blocks.tax_id_normalised as account_tax_id,
+        account_blocks.account_name,
+        customer_names_cut.record_id as customer_record_id,
+        customer_names_cut.customer_id,
+        customer_names_cut.tax_id_normalised as customer_tax_id,
+        customer_names_cut.customer_name,
+        1 as is_name_compatible
+    from account_blocks
+    inner join customer_names_cut
+        on account_blocks.country = customer_names_cut.country
+            and account_blocks.account_name = customer_names_cut.name_prefix
+
+    union all
+
+    -- ... or the customer's name is the account's first words
+    select
+        account_names_cut.record_id as account_record_id,
+        account_names_cut.account_id,
+        account_names_cut.is_deleted,
+        account_names_cut.tax_id_normalised as account_tax_id,
+        account_names_cut.account_name,
+        customer_blocks.record_id as customer_record_id,
+        customer_blocks.customer_id,
+        customer_blocks.tax_id_normalised as customer_tax_id,
+        customer_blocks.customer_name,
+        1 as is_name_compatible
+    from account_names_cut
+    inner join customer_blocks
+        on account_names_cut.country = customer_blocks.country
+            and account_names_cut.name_prefix = customer_blocks.customer_name
+
+),
+
+block_pairs as (
+
+    select * from small_block_pairs
+    union all
+    select * from compatible_pairs
 
 ),
 

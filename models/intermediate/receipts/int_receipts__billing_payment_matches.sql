@@ -3,7 +3,9 @@
 -- a batch: the same money as one bank receipt. A batch and a receipt are the same
 -- movement when currency and amount are equal, the dates are within
 -- date_tolerance_days, the references do not contradict each other, and neither has
--- another candidate. Evidence only (payer, invoices paid): never extra cash.
+-- another candidate. Where one (currency, amount, week) holds more receipt-batch pairs
+-- than var('block_max_pairs'), only a reference on both sides that agrees pairs them.
+-- Evidence only (payer, invoices paid): never extra cash.
 {{ config(materialized='table') }}
 
 {%- set window_days = var('date_tolerance_days') %}
@@ -87,24 +89,115 @@ bucketed_batches as (
 
 ),
 
-candidate_pairs as (
+bucketed_receipts as (
 
     select
-        receipts.receipt_id,
-        bucketed_batches.batch_id
+        receipts.*,
+        {{ normalise_document_number('receipts.bank_reference') }} as reference_normalised,
+        {{ date_bucket('receipts.value_date', window_days) }} as date_bucket
     from receipts
+
+),
+
+receipt_key_counts as (
+
+    select
+        currency,
+        amount,
+        date_bucket,
+        count(*) as receipts
+    from bucketed_receipts
+    group by currency, amount, date_bucket
+
+),
+
+batch_key_counts as (
+
+    select
+        currency,
+        batch_amount,
+        date_bucket,
+        count(*) as batches
+    from bucketed_batches
+    group by currency, batch_amount, date_bucket
+
+),
+
+crowded_keys as (
+
+    -- a common amount in a busy week (thousands of card payments of a 49.00 plan):
+    -- pairing every receipt with every batch of the key would grow with the square of
+    -- the key, and without a reference none of those pairs could be one-to-one anyway
+    select
+        receipt_key_counts.currency,
+        receipt_key_counts.amount,
+        receipt_key_counts.date_bucket
+    from receipt_key_counts
+    inner join batch_key_counts
+        on receipt_key_counts.currency = batch_key_counts.currency
+            and receipt_key_counts.amount = batch_key_counts.batch_amount
+            and receipt_key_counts.date_bucket = batch_key_counts.date_bucket
+    where receipt_key_counts.receipts * batch_key_counts.batches > {{ var('block_max_pairs') }}
+
+),
+
+keyed_receipts as (
+
+    select
+        bucketed_receipts.*,
+        crowded_keys.currency is not null as is_crowded
+    from bucketed_receipts
+    left join crowded_keys
+        on bucketed_receipts.currency = crowded_keys.currency
+            and bucketed_receipts.amount = crowded_keys.amount
+            and bucketed_receipts.date_bucket = crowded_keys.date_bucket
+
+),
+
+blocked_pairs as (
+
+    select
+        keyed_receipts.receipt_id,
+        bucketed_batches.batch_id
+    from keyed_receipts
     inner join bucketed_batches
-        on receipts.currency = bucketed_batches.currency
-            and receipts.amount = bucketed_batches.batch_amount
-            and {{ date_bucket('receipts.value_date', window_days) }} = bucketed_batches.date_bucket
-    where abs({{ dbt.datediff('bucketed_batches.paid_date', 'receipts.value_date', 'day') }}) <= {{ window_days }}
+        on keyed_receipts.currency = bucketed_batches.currency
+            and keyed_receipts.amount = bucketed_batches.batch_amount
+            and keyed_receipts.date_bucket = bucketed_batches.date_bucket
+    where not keyed_receipts.is_crowded
+        and abs({{ dbt.datediff('bucketed_batches.paid_date', 'keyed_receipts.value_date', 'day') }})
+        <= {{ window_days }}
         -- a reference on both sides must agree; card and direct-debit payments carry
         -- none in billing while the bank prints its own text
         and (
-            receipts.bank_reference is null
+            keyed_receipts.bank_reference is null
             or bucketed_batches.reference_normalised is null
-            or {{ normalise_document_number('receipts.bank_reference') }} = bucketed_batches.reference_normalised
+            or keyed_receipts.reference_normalised = bucketed_batches.reference_normalised
         )
+
+),
+
+referenced_pairs as (
+
+    -- in a crowded key, only a reference printed on both sides, and agreeing, pairs
+    select
+        keyed_receipts.receipt_id,
+        batches.batch_id
+    from keyed_receipts
+    inner join batches
+        on keyed_receipts.currency = batches.currency
+            and keyed_receipts.amount = batches.batch_amount
+            and keyed_receipts.reference_normalised = batches.reference_normalised
+    where keyed_receipts.is_crowded
+        and abs({{ dbt.datediff('batches.paid_date', 'keyed_receipts.value_date', 'day') }}) <= {{ window_days }}
+
+),
+
+candidate_pairs as (
+
+    select * from blocked_pairs
+    union all
+    select * from referenced_pairs
 
 ),
 

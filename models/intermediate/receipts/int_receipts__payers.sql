@@ -114,6 +114,34 @@ payer_names as (
 
 ),
 
+payer_cut_lengths as (
+
+    -- where a bank may have cut a name: the lengths of the payer names, per first
+    -- characters (a cut name is at least truncated_name_min_length long)
+    select distinct
+        substr(payer_clean, 1, {{ truncated_name_min_length }}) as name_block,
+        length(payer_clean) as cut_length
+    from payer_names
+    where length(payer_clean) >= {{ truncated_name_min_length }}
+
+),
+
+record_prefixes as (
+
+    -- each customer name cut at those lengths: the cut name is then found by an equal
+    -- join. Blocking on the first characters alone would compare every payer with every
+    -- customer of a common prefix ("the global..."), a join that grows with the square
+    -- of the block; this grows with names times cut lengths, at most the longest name
+    select distinct
+        record_names.customer_key,
+        substr(record_names.name_clean, 1, payer_cut_lengths.cut_length) as name_prefix
+    from record_names
+    inner join payer_cut_lengths
+        on substr(record_names.name_clean, 1, {{ truncated_name_min_length }}) = payer_cut_lengths.name_block
+    where length(record_names.name_clean) > payer_cut_lengths.cut_length
+
+),
+
 payer_name_candidates as (
 
     select
@@ -126,17 +154,13 @@ payer_name_candidates as (
     union all
 
     -- a bank cuts long names: a payer name of some length that starts a customer's
-    -- name names that customer (blocked on the first characters, then compared whole)
+    -- name names that customer
     select
         payer_names.receipt_id,
-        record_names.customer_key
+        record_prefixes.customer_key
     from payer_names
-    inner join record_names
-        on substr(payer_names.payer_clean, 1, {{ truncated_name_min_length }})
-            = substr(record_names.name_clean, 1, {{ truncated_name_min_length }})
-    where length(payer_names.payer_clean) >= {{ truncated_name_min_length }}
-        and length(record_names.name_clean) > length(payer_names.payer_clean)
-        and substr(record_names.name_clean, 1, length(payer_names.payer_clean)) = payer_names.payer_clean
+    inner join record_prefixes
+        on payer_names.payer_clean = record_prefixes.name_prefix
 
 ),
 

@@ -41,47 +41,59 @@ statement_lines as (
 
 ),
 
-twins as (
+ordered_lines as (
 
+    -- the statement lines that read the same, in (value date, receipt_id) order: the
+    -- line just before a receipt is its nearest earlier twin, so no line is paired with
+    -- every other line of its amount (receipts with neither payer nor reference would
+    -- pair across the whole ledger); a line without value date has no place in time
     select
-        later.receipt_id,
-        later.entity,
-        later.currency,
-        later.amount,
-        later.value_date,
-        later.payer_name,
-        later.bank_reference,
-        earlier.receipt_id as earlier_receipt_id,
-        earlier.value_date as earlier_value_date,
-        {{ dbt.datediff(
-            'earlier.value_date',
-            'later.value_date',
-            'day'
-        ) }} as days_apart
-    from statement_lines as later
-    inner join statement_lines as earlier
-        on later.entity = earlier.entity
-            and later.currency = earlier.currency
-            and later.amount = earlier.amount
-            and later.payer_key = earlier.payer_key
-            and later.reference_key = earlier.reference_key
-            and later.receipt_id != earlier.receipt_id
-    where later.value_date > earlier.value_date
-        or (later.value_date = earlier.value_date and later.receipt_id > earlier.receipt_id)
+        statement_lines.*,
+        lag(statement_lines.receipt_id) over (
+            partition by
+                statement_lines.entity, statement_lines.currency, statement_lines.amount,
+                statement_lines.payer_key, statement_lines.reference_key
+            order by statement_lines.value_date, statement_lines.receipt_id
+        ) as earlier_receipt_id,
+        lag(statement_lines.value_date) over (
+            partition by
+                statement_lines.entity, statement_lines.currency, statement_lines.amount,
+                statement_lines.payer_key, statement_lines.reference_key
+            order by statement_lines.value_date, statement_lines.receipt_id
+        ) as earlier_value_date
+    from statement_lines
+    where statement_lines.entity is not null
+        and statement_lines.currency is not null
+        and statement_lines.amount is not null
+        and statement_lines.value_date is not null
 
 ),
 
 nearest_twin as (
 
     select
-        twins.*,
-        row_number() over (
-            partition by twins.receipt_id
-            order by twins.earlier_value_date desc, twins.earlier_receipt_id desc
-        ) as twin_rank
-    from twins
-    -- "value dates at most 3 days apart" (CONTRACT.md)
-    where twins.days_apart <= 3
+        receipt_id,
+        entity,
+        currency,
+        amount,
+        value_date,
+        payer_name,
+        bank_reference,
+        earlier_receipt_id,
+        earlier_value_date,
+        {{ dbt.datediff(
+            'earlier_value_date',
+            'value_date',
+            'day'
+        ) }} as days_apart
+    from ordered_lines
+    where earlier_receipt_id is not null
+        -- "value dates at most 3 days apart" (CONTRACT.md)
+        and {{ dbt.datediff(
+            'earlier_value_date',
+            'value_date',
+            'day'
+        ) }} <= 3
 
 ),
 
@@ -112,8 +124,7 @@ duplicate_payment as (
     cross join as_of
     left join receipt_balances
         on nearest_twin.receipt_id = receipt_balances.receipt_id
-    where nearest_twin.twin_rank = 1
-        and nearest_twin.value_date <= as_of.as_of_date
+    where nearest_twin.value_date <= as_of.as_of_date
 
 ),
 
