@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from rectools.benchmark.floor import duckdb_reader
 from rectools.contract import landing_entities
 
 # how a row of each dated entity is dated (a row whose date does not parse is kept:
@@ -34,11 +35,10 @@ ROW_DATE = {
 
 def landing_file(landing: Path, ent) -> tuple[Path, str]:
     """The entity's file in a landing folder and how DuckDB reads it."""
-    for fmt, reader in (("parquet", "read_parquet('{}')"),
-                        ("csv", "read_csv('{}', header = true, all_varchar = true)")):
+    for fmt in ("parquet", "csv"):
         path = landing / ent.system / f"{ent.name}.{fmt}"
         if path.exists():
-            return path, reader.format(path)
+            return path, duckdb_reader(path)
     raise FileNotFoundError(f"no {ent.system}/{ent.name}.csv or .parquet in {landing}")
 
 

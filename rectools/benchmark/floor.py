@@ -23,7 +23,8 @@ def landing_files(landing: Path) -> list[Path]:
     return files
 
 
-def _reader(path: Path) -> str:
+def duckdb_reader(path: Path) -> str:
+    """How DuckDB reads a landing file: Parquet as is, CSV with every column as text."""
     literal = str(path).replace("'", "''")
     if path.suffix == ".parquet":
         return f"read_parquet('{literal}')"
@@ -32,7 +33,7 @@ def _reader(path: Path) -> str:
 
 def scan_sql(files: list[Path]) -> str:
     """One query: per file the row count and the xor of every row's hash, summed up."""
-    parts = [f"select count(*) as n, bit_xor(hash(t)) as h from {_reader(path)} as t" for path in files]
+    parts = [f"select count(*) as n, bit_xor(hash(t)) as h from {duckdb_reader(path)} as t" for path in files]
     return "select sum(n)::bigint as row_count, bit_xor(h) as checksum from (\n" + "\nunion all\n".join(parts) + "\n)"
 
 
