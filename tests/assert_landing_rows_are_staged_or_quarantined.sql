@@ -1,6 +1,6 @@
 -- Nothing is lost in staging: for every landing entity, the rows of its file equal
 -- the rows staged plus the rows quarantined. Returns the entities where they differ.
-{%- set entities = landing_contract() %}
+{%- set entities = checked_entities() %}
 
 with
 

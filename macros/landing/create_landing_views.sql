@@ -8,11 +8,20 @@
         {%- set problems = [] -%}
         {%- set plans = [] -%}
         {%- do adapter.dispatch('create_landing_schema', 'recon')() -%}
-        {%- for ent in landing_contract() -%}
-            {%- set file = adapter.dispatch('locate_landing_file', 'recon')(landing_dir, ent) -%}
-            {%- if file is none -%}
+        {%- for ent in checked_entities() -%}
+            {%- set folder = landing_dir -%}
+            {%- if ent.folder_var and var(ent.folder_var, none) -%}
+                {%- set folder = var(ent.folder_var) | string | trim -%}
+            {%- endif -%}
+            {%- set file = adapter.dispatch('locate_landing_file', 'recon')(folder, ent) -%}
+            {%- if file is none and ent.optional -%}
+                {#- no decision written yet: an empty view, so the run goes on -#}
+                {%- do plans.append({'ent': ent, 'reader': none, 'select_list': empty_landing_select_list(ent), 'path': none}) -%}
+                {%- do log('review: no ' ~ folder ~ '/' ~ ent.system ~ '/' ~ ent.entity
+                    ~ '.csv (or .parquet): no reviewer decision applied', info=true) -%}
+            {%- elif file is none -%}
                 {%- do problems.append(
-                    'missing landing file ' ~ landing_dir ~ '/' ~ ent.system ~ '/' ~ ent.entity
+                    'missing landing file ' ~ folder ~ '/' ~ ent.system ~ '/' ~ ent.entity
                     ~ '.csv (or .parquet)') -%}
             {%- else -%}
                 {%- set reader = adapter.dispatch('landing_file_reader', 'recon')(file, ent) -%}
@@ -29,7 +38,8 @@
         {%- for plan in plans -%}
             {%- do run_query(
                 'create or replace view ' ~ landing_relation_name(plan.ent)
-                ~ ' as select ' ~ plan.select_list ~ ' from ' ~ plan.reader) -%}
+                ~ ' as select ' ~ plan.select_list
+                ~ (' from ' ~ plan.reader if plan.reader else ' where 1 = 0')) -%}
         {%- endfor -%}
         {{- log('landing: ' ~ plans | length ~ ' entities read from ' ~ landing_dir, info=true) -}}
     {%- endif -%}
@@ -59,6 +69,16 @@
         {%- else -%}
             {%- do problems.append(path ~ ' is missing required column ' ~ col.name) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {{- return(exprs | join(', ')) -}}
+{% endmacro %}
+
+
+{#- The columns of a file that is not there (an optional one): no rows. -#}
+{% macro empty_landing_select_list(ent) %}
+    {%- set exprs = [] -%}
+    {%- for col in ent.columns -%}
+        {%- do exprs.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ col.name) -%}
     {%- endfor -%}
     {{- return(exprs | join(', ')) -}}
 {% endmacro %}

@@ -194,12 +194,12 @@ final as (
 
 
 {% macro landing_entity(system, entity_name) %}
-    {%- for ent in landing_contract() -%}
+    {%- for ent in checked_entities() -%}
         {%- if ent.system == system and ent.entity == entity_name -%}
             {{- return(ent) -}}
         {%- endif -%}
     {%- endfor -%}
-    {{- exceptions.raise_compiler_error(system ~ '/' ~ entity_name ~ ' is not an entity of landing.yml') -}}
+    {{- exceptions.raise_compiler_error(system ~ '/' ~ entity_name ~ ' is not an entity of landing.yml nor the decisions file') -}}
 {% endmacro %}
 
 

@@ -1,6 +1,6 @@
 -- Every landing row that breaks the contract, with the reason in plain words.
 -- Read it before trusting a reconciliation: a quarantined invoice is not reconciled.
-{%- set entities = landing_contract() %}
+{%- set entities = checked_entities() %}
 
 with
 

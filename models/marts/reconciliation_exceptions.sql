@@ -22,16 +22,32 @@ fx_rates as (
 
 ),
 
+exception_decisions as (
+    -- the reviewer's decision in force on each exception id (the id is stable across
+    -- runs, so a decision keeps applying while the problem lasts)
+    select
+        decision_id,
+        trim(subject_id) as exception_id,
+        case decision when 'confirm' then 'confirmed' when 'dismiss' then 'dismissed' end as review_status
+    from {{ ref('int_review__decisions_ranked') }}
+    where subject_type = 'exception' and is_in_force
+
+),
+
 reported as (
 
     select
         ranked.*,
         cast(ranked.amount * fx_rates.rate_to_reporting as {{ type_money() }}) as amount_reporting,
-        as_of.as_of_date
+        as_of.as_of_date,
+        exception_decisions.review_status,
+        exception_decisions.decision_id
     from ranked
     cross join as_of
     left join fx_rates
         on ranked.currency = fx_rates.currency
+    left join exception_decisions
+        on ranked.exception_id = exception_decisions.exception_id
     where ranked.is_reported
 
 ),
@@ -59,7 +75,8 @@ final as (
         cast({{ days_since_event }} as {{ dbt.type_int() }}) as age_days,
         explanation,
         {{ dbt.concat(['owner', "': '", 'recommended_action']) }} as recommended_action,
-        'open' as review_status,
+        coalesce(review_status, 'open') as review_status,
+        decision_id,
         source_entity,
         family,
         event_date

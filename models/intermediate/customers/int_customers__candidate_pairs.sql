@@ -29,8 +29,15 @@ overrides as (
 
 ),
 
-override_pairs as (
+customer_decisions as (
 
+    select * from {{ ref('int_review__decisions_ranked') }}
+    where subject_type = 'customer_pair' and is_in_force
+
+),
+
+override_pairs as (
+    -- the seed's standing overrides and the reviewers' decisions act alike
     select
         {{ dbt.concat(['lower(trim(source_system_a))', "':'", 'trim(source_customer_id_a)']) }} as record_id_a,
         {{ dbt.concat(['lower(trim(source_system_b))', "':'", 'trim(source_customer_id_b)']) }} as record_id_b,
@@ -38,6 +45,17 @@ override_pairs as (
         {{ dbt.concat(["'decided by '", "coalesce(decided_by, 'someone')", "': '", "coalesce(reason, '')"]) }}
             as evidence
     from overrides
+
+    union all
+
+    select
+        customer_record_a as record_id_a,
+        customer_record_b as record_id_b,
+        decision as override_action,
+        {{ dbt.concat(["'decided by '", 'reviewer', "' (decision '", 'decision_id', "'): '",
+            "coalesce(comment, '')"]) }}
+            as evidence
+    from customer_decisions
 
 ),
 
