@@ -27,6 +27,9 @@ python scripts/run_ge.py --docs-dir target/ge_data_docs
 stage "evaluation of the sample against its truth"
 python scripts/evaluate.py --truth sample/truth --json target/eval_sample.json
 
-stage "pytest: generator, evaluation, GE runner, staging fixtures, Spark parity"
+stage "Chromium for the dashboard's browser tests (installed when missing)"
+bash scripts/install_chromium.sh
+
+stage "pytest: generator, evaluation, GE runner, staging fixtures, decisions, scheduled run, dashboard, docs, Spark parity"
 python -m pytest "$@"
 echo "==> all stages passed in $((SECONDS - started))s"

@@ -1,0 +1,311 @@
+"""The finance dashboard (dashboard/app.py) against the sample warehouse.
+
+Two layers. Fast tests run the script in Streamlit's AppTest (no browser): the
+headline cards equal marts.reconciliation_summary and the severity filter leaves the
+mart's rows. End-to-end tests start ``streamlit run`` on a free local port and drive
+it in headless Chromium through Playwright: the page loads, the numbers it shows
+equal the marts read here with duckdb, a filter narrows the exception list, and a
+screenshot is kept in target/test_artifacts/dashboard.png (CI artifact;
+docs/dashboard.png is a copy of it for the README).
+
+Chromium is a requirement, not an option: scripts/test.sh installs it
+(scripts/install_chromium.sh) before pytest, so a missing browser fails these tests
+with that hint instead of skipping them.
+
+Expected values are read from the marts in this file, with its own metric names and
+parsing, so a card wired to the wrong metric or a dashboard that recomputes a figure
+differently fails.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from rectools.contract import PROJECT_ROOT
+from rectools.dbt import run_dbt
+
+APP = PROJECT_ROOT / "dashboard" / "app.py"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT = PROJECT_ROOT / "target" / "test_artifacts" / "dashboard.png"
+TIMEOUT_S = 90  # a shared 2-core CI machine: the first script run can be slow
+
+# card label on the page -> (reconciliation_summary.metric, how the value is written)
+CARDS = {
+    "Exceptions": ("exceptions", "count"),
+    "Revenue at risk": ("amount_at_risk_reporting", "money"),
+    "Exceptions per 1,000 invoices": ("exceptions_per_1000_invoices", "ratio"),
+    "Unapplied cash": ("unapplied_cash_reporting", "money"),
+    "Auto-match: customers": ("auto_match_rate.customers", "rate"),
+    "Auto-match: contracts": ("auto_match_rate.contracts", "rate"),
+    "Auto-match: invoices": ("auto_match_rate.invoices", "rate"),
+    "Auto-match: cash receipts": ("auto_match_rate.cash", "rate"),
+}
+
+
+# --------------------------------------------------------------------------- the warehouse
+
+
+def _has_marts(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        found = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                            "and table_name in ('reconciliation_summary', 'reconciliation_exceptions', "
+                            "'arr_bridge', 'receipt_balances')").fetchone()[0]
+        return found == 4
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory) -> Path:
+    """A private copy of the sample warehouse. scripts/test.sh has already built the
+    sample into $DBT_DUCKDB_PATH before pytest: reuse it; otherwise (pytest run on
+    its own) build the sample here. The copy keeps the dashboard's read lock away
+    from any other test writing that file."""
+    root = tmp_path_factory.mktemp("dashboard")
+    built = Path(os.environ.get("DBT_DUCKDB_PATH", "")) if os.environ.get("DBT_DUCKDB_PATH") else None
+    if built is not None and _has_marts(built):
+        copy = root / built.name  # same file name: DuckDB names the catalog after it
+        shutil.copyfile(built, copy)
+        return copy
+    db = root / "warehouse.duckdb"
+    result = run_dbt(["build", "--exclude", "test_type:data", "test_type:unit",
+                      "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+                     duckdb_path=db)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return db
+
+
+@pytest.fixture(scope="session")
+def marts(warehouse):
+    """What the page must show, read straight from the marts."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        summary = {metric: float(value) for metric, value in
+                   con.execute("select metric, value from marts.reconciliation_summary").fetchall()}
+        total, high = con.execute("select count(*), count(*) filter (where severity = 'high') "
+                                  "from marts.reconciliation_exceptions").fetchone()
+        reviews = dict(con.execute("select exception_id, review_status || ':' || coalesce(decision_id, '') "
+                                   "from marts.reconciliation_exceptions").fetchall())
+        as_of = con.execute("select strptime(cast(cast(value as integer) as varchar), '%Y%m%d')::date "
+                            "from marts.reconciliation_summary where metric = 'as_of_date'").fetchone()[0]
+        history = dict(zip(
+            ("Open", "New this run", "Reopened this run", "Resolved this run"),
+            con.execute("select count(*) filter (where resolved_as_of is null), "
+                        "count(*) filter (where resolved_as_of is null and first_seen_as_of = $d), "
+                        "count(*) filter (where resolved_as_of is null and reopened_as_of = $d), "
+                        "count(*) filter (where resolved_as_of = $d) from marts.exception_history",
+                        {"d": as_of}).fetchone()))
+    finally:
+        con.close()
+    # the filter test means something only if high severity is a strict, non-empty subset
+    assert 0 < high < total, (high, total)
+    return {"summary": summary, "exceptions": total, "high": high, "reviews": reviews, "history": history}
+
+
+def _parse(text: str) -> float:
+    """A card's text as a number: thousands separators dropped, a percentage / 100."""
+    text = text.strip()
+    if text.endswith("%"):
+        return float(text[:-1].replace(",", "")) / 100
+    return float(text.replace(",", ""))
+
+
+def _assert_card(label: str, shown: str, summary: dict[str, float]) -> None:
+    """The card equals its mart figure to the precision it is written with."""
+    metric, kind = CARDS[label]
+    expected = summary[metric]
+    if kind == "count":
+        assert re.fullmatch(r"[\d,]+", shown), (label, shown)
+    elif kind == "rate":
+        assert re.fullmatch(r"\d+\.\d\d%", shown), (label, shown)
+    else:  # money and ratios: thousands separators, two decimals
+        assert re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", shown), (label, shown)
+    half_unit = {"count": 0.5, "rate": 0.00005, "money": 0.005, "ratio": 0.005}[kind]
+    assert abs(_parse(shown) - expected) <= half_unit + 1e-9, (label, shown, expected)
+
+
+# --------------------------------------------------------------------------- fast: AppTest
+
+
+@pytest.fixture()
+def app(warehouse, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("RECON_DUCKDB_PATH", str(warehouse))
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+
+
+def test_app_cards_equal_the_summary_mart(app, marts):
+    assert not app.exception, app.exception
+    cards = {metric.label: metric.value for metric in app.metric}
+    assert set(CARDS) <= set(cards), cards
+    for label in CARDS:
+        _assert_card(label, cards[label], marts["summary"])
+
+
+def test_app_severity_filter_leaves_the_marts_rows(app, marts):
+    table = next(frame for frame in app.dataframe if "exception_id" in frame.value.columns)
+    assert len(table.value) == marts["exceptions"]
+    app.multiselect(key="severity").select("high").run()
+    table = next(frame for frame in app.dataframe if "exception_id" in frame.value.columns)
+    assert len(table.value) == marts["high"]
+    assert set(table.value["severity"]) == {"high"}
+    assert any(f"{marts['high']:,} of {marts['exceptions']:,} exceptions shown" in md.value for md in app.markdown)
+
+
+def test_app_exception_list_carries_the_review_status_and_decision(app, marts):
+    table = next(frame for frame in app.dataframe if "exception_id" in frame.value.columns).value
+    shown = {row.exception_id: f"{row.review_status}:{row.decision_id if isinstance(row.decision_id, str) else ''}"
+             for row in table.itertuples()}
+    assert shown == marts["reviews"]
+    # a decided exception is in the sample: filter on its status and see only those rows
+    decided = sorted({value.split(":")[0] for value in marts["reviews"].values()} - {"open"})
+    assert decided, "the sample holds no reviewed exception"
+    app.multiselect(key="review_status").select(decided[0]).run()
+    table = next(frame for frame in app.dataframe if "exception_id" in frame.value.columns).value
+    expected = {key for key, value in marts["reviews"].items() if value.startswith(decided[0] + ":")}
+    assert set(table["exception_id"]) == expected
+    assert table["decision_id"].notna().all()
+
+
+def test_app_history_cards_equal_the_exception_history_mart(app, marts):
+    cards = {metric.label: metric.value for metric in app.metric}
+    for label, expected in marts["history"].items():
+        assert int(cards[label].replace(",", "")) == expected, (label, cards[label], expected)
+
+
+def test_app_without_a_warehouse_says_so(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("RECON_DUCKDB_PATH", str(tmp_path / "missing.duckdb"))
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    assert app.error and "No warehouse at" in app.error[0].value
+    assert not app.metric
+
+
+# --------------------------------------------------------------------------- end to end: Chromium
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(warehouse, tmp_path_factory):
+    """`streamlit run` as finance would start it, on a free local port."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+             "--", "--duckdb", str(warehouse)],
+            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            assert process.poll() is None, log.read_text()[-3000:]
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "streamlit did not answer:\n" + log.read_text()[-3000:]
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install_chromium.sh (scripts/test.sh does), "
+                    "or point CHROMIUM_PATH at a Chromium binary", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1150})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_S * 1000)
+    page.goto(server)
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    yield page
+    context.close()
+
+
+def test_page_loads_with_the_marts_headlines(page, marts):
+    assert "CRM, billing and ERP reconciliation" in page.get_by_role("heading", level=1).inner_text()
+    as_of = f"{int(marts['summary']['as_of_date']):08d}"
+    page.get_by_text(f"As of {as_of[:4]}-{as_of[4:6]}-{as_of[6:]}").wait_for()
+    assert page.get_by_test_id("stException").count() == 0
+    shown = {}
+    for card in page.get_by_test_id("stMetric").all():
+        label = card.get_by_test_id("stMetricLabel").inner_text().strip()
+        if label in CARDS:
+            shown[label] = card.get_by_test_id("stMetricValue").inner_text().strip()
+    assert set(shown) == set(CARDS), shown
+    for label, text in shown.items():
+        _assert_card(label, text, marts["summary"])
+    # the tables and charts load after the cards: wait for them before the picture
+    panel = page.get_by_test_id("stTabPanel").filter(visible=True)
+    panel.get_by_test_id("data-grid-canvas").first.wait_for()
+    panel.get_by_test_id("stVegaLiteChart").first.wait_for()
+    page.wait_for_timeout(1000)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_severity_filter_narrows_the_exception_list(page, marts):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Exceptions").click()
+    total, high = marts["exceptions"], marts["high"]
+    page.get_by_text(f"{total:,} of {total:,} exceptions shown").wait_for()
+    severity = page.get_by_test_id("stMultiSelect").filter(has_text="Severity")
+    severity.get_by_role("combobox").click()
+    page.get_by_role("option", name="high", exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_text(f"{high:,} of {total:,} exceptions shown").wait_for()
+    # the grid itself holds that many rows (its header row counts in aria-rowcount); the
+    # accessible table behind the canvas is visually hidden, hence include_hidden. The
+    # exception table is the one keyed exception_table (the tab also lists decisions)
+    grid = page.locator(".st-key-exception_table").get_by_role("grid", include_hidden=True)
+    expect(grid).to_have_attribute("aria-rowcount", str(high + 1), timeout=TIMEOUT_S * 1000)
