@@ -240,7 +240,7 @@ def daily_run(size: int, landing: Path, select: str | None, work: Path, full: di
     bases = [name for (name,) in con.execute("select table_name from information_schema.tables where "
                                              "table_schema = 'staging' and starts_with(table_name, 'base_')"
                                              ).fetchall()]
-    checked = [con.execute(f"select count_if(_checked_in_run = ?), count(*) from staging.{name}", [run_id]).fetchone()
+    checked = [con.execute(f"select coalesce(count_if(_checked_in_run = ?), 0), count(*) from staging.{name}", [run_id]).fetchone()
                for name in bases]
     con.close()
     row["rechecked_rows"], row["base_rows"] = sum(c[0] for c in checked), sum(c[1] for c in checked)

@@ -9,6 +9,6 @@ echo "==> dbt build on the shipped sample (sample/landing) -> ${DBT_DUCKDB_PATH:
 dbt build --profiles-dir profiles "$@"
 echo "==> Great Expectations checks"
 python scripts/run_ge.py
-echo "==> lettering export (proposed_auto cash applications)"
-python scripts/export_lettering.py
-python scripts/show_results.py
+echo "==> lettering export (proposed_auto cash applications, one CSV per ERP entity in exports/lettering/)"
+python scripts/export_lettering.py --out-dir exports/lettering
+python scripts/show_results.py --exports-dir exports/lettering

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Print where the built results are: the DuckDB file, each mart with its row count,
-the quarantine by entity and reason, and the ARR bridge of the latest month."""
+the quarantine by entity and reason, the ARR bridge of the latest month and the
+lettering export's files (one CSV per ERP entity)."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,8 @@ from rectools.contract import PROJECT_ROOT  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duckdb", default=os.environ.get("DBT_DUCKDB_PATH", "warehouse.duckdb"))
+    parser.add_argument("--exports-dir", default="exports/lettering",
+                        help="folder of the lettering export's per-entity CSV files (default: exports/lettering)")
     args = parser.parse_args()
     path = Path(args.duckdb)
     if not path.is_absolute():
@@ -43,7 +46,21 @@ def main() -> int:
             print(f"  {entity:<40} {count:>6,}")
     if ("arr_bridge",) in marts:
         print_arr_bridge(con)
+    exports = Path(args.exports_dir)
+    print_lettering_files(exports if exports.is_absolute() else PROJECT_ROOT / exports)
     return 0
+
+
+def print_lettering_files(folder: Path) -> None:
+    """The lettering export's files, one per ERP entity, with their row counts."""
+    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if not files:
+        return
+    print(f"\nlettering export (sure cash applications to import in the ERP), {folder}:")
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            rows = sum(1 for _ in handle) - 1
+        print(f"  {path.name:<40} {rows:>6,} rows")
 
 
 def print_arr_bridge(con) -> None:

@@ -65,12 +65,13 @@ history as (
 known_until as (
 
     -- the latest run the history has taken in
-    select max(
-        case
-            when resolved_as_of > last_seen_as_of then resolved_as_of
-            else last_seen_as_of
-        end
-    ) as known_as_of
+    select
+        max(
+            case
+                when resolved_as_of > last_seen_as_of then resolved_as_of
+                else last_seen_as_of
+            end
+        ) as known_as_of
     from history
 
 ),
@@ -90,9 +91,6 @@ run as (
 compared as (
 
     select
-        coalesce(todays.exception_id, history.exception_id) as exception_id,
-        todays.exception_id is not null as is_seen_today,
-        history.exception_id is not null as is_known,
         run.as_of_date,
         todays.exception_type as todays_exception_type,
         todays.source_system as todays_source_system,
@@ -111,7 +109,10 @@ compared as (
         history.resolved_as_of,
         history.reopened_as_of,
         history.status,
-        history.times_reopened
+        history.times_reopened,
+        coalesce(todays.exception_id, history.exception_id) as exception_id,
+        todays.exception_id is not null as is_seen_today,
+        history.exception_id is not null as is_known
     from todays
     full outer join history
         on todays.exception_id = history.exception_id
@@ -230,7 +231,10 @@ final as (
         status,
         cast(times_reopened as {{ dbt.type_int() }}) as times_reopened,
         -- aging: days it was seen open, first seen to last seen (the as-of date while open)
-        cast({{ dbt.datediff('first_seen_as_of', 'last_seen_as_of', 'day') }} as {{ dbt.type_int() }}) as days_open
+        cast(
+            {{ dbt.datediff('first_seen_as_of', 'last_seen_as_of', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as days_open
     from histories
 
 )

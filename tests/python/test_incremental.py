@@ -139,9 +139,33 @@ def built(days):
 def test_incremental_run_equals_a_full_refresh(built):
     con = built["con"]
     names = relations(con, "refreshed")
-    assert sum(r.startswith("staging.") for r in names) == 2 * len(landing_entities())
+    # a base and a staging relation per landing entity, and per the optional reviewer
+    # decisions file (issue #9, its own contract)
+    staged = {r for r in names if r.startswith("staging.")}
+    relations_of = [ent.relation for ent in landing_entities()] + ["review__decisions"]
+    assert staged == {f"staging.{layer}_{r}" for r in relations_of for layer in ("base", "stg")}
     assert "marts.quarantine_rows" in names and len(names) > 60
     assert not differing_relations(con, "refreshed", "incremental", names)
+
+
+def test_only_the_exception_history_remembers_the_day_before(built):
+    # marts.exception_history is left out of the comparison above: the daily run's
+    # history started on day 1, the full build's on day 2; its open rows still agree
+    con = built["con"]
+    assert "marts.exception_history" not in relations(con, "refreshed")
+    assert "marts.exception_history" in relations(con, "refreshed", exclude=())
+    today = {r[0] for r in con.execute("select exception_id from refreshed.marts.reconciliation_exceptions")
+             .fetchall()}
+    assert today
+    for catalog in ("incremental", "refreshed"):
+        open_ids = {r[0] for r in con.execute(
+            f"select exception_id from {catalog}.marts.exception_history where status = 'open'").fetchall()}
+        assert open_ids == today, catalog
+    first_seen = {catalog: {r[0] for r in con.execute(
+        f"select distinct first_seen_as_of from {catalog}.marts.exception_history").fetchall()}
+        for catalog in ("incremental", "refreshed")}
+    assert len(first_seen["refreshed"]) == 1
+    assert min(first_seen["incremental"]) < min(first_seen["refreshed"])
 
 
 def test_the_scenario_exercises_the_quarantine(built):
