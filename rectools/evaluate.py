@@ -601,6 +601,53 @@ def score_arr_bridge(session: Session) -> dict:
     return {"score": score, "metrics": metrics}
 
 
+# Where a chain that carries each of these exceptions must stop in quote_to_cash_trace
+# (issue #10): exception type -> (trace column holding its record, stop stage).
+TRACE_STOPS = {
+    "billing_without_contract": ("subscription_id", "contract"),
+    "contract_not_billed": ("crm_contract_id", "subscription"),
+    "invoice_not_posted": ("invoice_id", "erp_posting"),
+    "revenue_not_recognized": ("invoice_id", "revenue_recognition"),
+}
+
+
+def score_trace(session: Session) -> dict:
+    """Share of the truth's chain-breaking exceptions whose trace rows all stop at the
+    stage the exception breaks (a missing posting stops at erp_posting, and so on). A
+    record with no trace row, or a row stopping elsewhere, counts against it."""
+    truth = session.truth("exceptions")
+    mart = session.mart("quote_to_cash_trace")
+    checks = " union all ".join(
+        f"select '{kind}' as exception_type, {_clean(column)} as record_id, stops_at "
+        f"from {mart} where {column} is not null"
+        for kind, (column, _) in TRACE_STOPS.items())
+    expected = " union all ".join(f"select '{kind}' as exception_type, '{stage}' as stage"
+                                  for kind, (_, stage) in TRACE_STOPS.items())
+    rows = session.con.execute(
+        f"""
+        with t as (select distinct {_clean('exception_type', True)} as exception_type,
+                          {_clean('source_record_id')} as record_id from {truth}),
+             expected as ({expected}),
+             traced as ({checks}),
+             judged as (
+                select t.exception_type, t.record_id,
+                       count(traced.stops_at) > 0
+                       and count(*) filter (where traced.stops_at <> expected.stage) = 0 as agrees
+                from t
+                join expected on t.exception_type = expected.exception_type
+                left join traced on t.exception_type = traced.exception_type and t.record_id = traced.record_id
+                group by t.exception_type, t.record_id)
+        select exception_type, count(*) filter (where agrees), count(*) from judged group by 1 order by 1
+        """
+    ).fetchall()
+    by_type = {kind: {"agree": int(agree), "records": int(total), "share": agree / total}
+               for kind, agree, total in rows}
+    agree, total = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    if not total:
+        return {"score": 1.0, "note": "no chain-breaking exception in the truth", "metrics": {"records": 0}}
+    return {"score": agree / total, "metrics": {"agree": agree, "records": total, "by_type": by_type}}
+
+
 PARTS: dict[str, Callable[[Session], dict]] = {
     "exceptions": score_exceptions,
     "customers": score_customers,
@@ -611,6 +658,7 @@ PARTS: dict[str, Callable[[Session], dict]] = {
     "arr": score_arr,
     "arr_movements": score_arr_movements,
     "arr_bridge": score_arr_bridge,
+    "trace": score_trace,
 }
 
 

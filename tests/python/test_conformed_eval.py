@@ -6,7 +6,8 @@ failure; receipt applications (existing + proposed_auto) score F1 >= 0.97 with
 proposed_auto precision >= 0.995 (issue #5's suite thresholds); reconciliation
 exceptions score micro F1 >= 0.97 (issue #6's suite threshold) and keep their ids
 when the same data is built again; ARR is within 0.5% of the truth every month for
-every source and its movements score F1 >= 0.99 (issue #7's suite thresholds)."""
+every source and its movements score F1 >= 0.99 (issue #7's suite thresholds); the
+quote-to-cash trace stops where every chain-breaking exception of the truth says (issue #10)."""
 from __future__ import annotations
 
 import shutil
@@ -25,7 +26,7 @@ SEED = 3
 MIN_F1 = 0.99
 MARTS = ["customer_xref", "dim_customers", "contract_subscription_matches", "invoice_matches",
          "payment_applications", "receipt_balances", "reconciliation_exceptions", "reconciliation_summary",
-         "arr_by_customer_month", "arr_movements", "arr_bridge"]
+         "arr_by_customer_month", "arr_movements", "arr_bridge", "quote_to_cash_trace"]
 MIN_EXCEPTION_F1 = 0.97
 MIN_CASH_F1 = 0.97
 MIN_AUTO_PRECISION = 0.995
@@ -79,6 +80,14 @@ def test_exceptions_reach_the_threshold(scores):
     exceptions = scores["exceptions"]["metrics"]
     weak = {kind: m for kind, m in exceptions["by_type"].items() if m["f1"] < 0.95}
     assert exceptions["micro"]["f1"] >= MIN_EXCEPTION_F1, (exceptions["micro"], weak)
+
+
+def test_the_trace_stops_where_each_injected_exception_breaks_the_chain(scores):
+    """issue #10: a missing posting stops the chain at erp_posting, and so on."""
+    trace = scores["trace"]
+    assert trace["note"] is None, trace["note"]
+    assert trace["metrics"]["records"] > 0, trace
+    assert trace["score"] == 1.0, trace["metrics"]
 
 
 @pytest.mark.parametrize("source", ["crm", "billing", "erp"])

@@ -165,6 +165,17 @@ insert into marts.arr_bridge values
     ('2025-01-01', 'billing_to_erp', 1, 'recognition_timing', 'structural', -30, null, ''),
     ('2025-01-01', 'billing_to_erp', 12, 'unexplained', 'unexplained', 0, 0, ''),
     ('2025-01-01', 'billing_to_erp', 13, 'erp_arr', 'closing', 820, null, '');
+
+-- C1's chain stops at subscription (agrees); C2 has a row stopping at invoice (not all
+-- of its rows agree); I1 stops at cash, though its posting is missing
+create table marts.quote_to_cash_trace (
+    trace_id varchar, crm_contract_id varchar, subscription_id varchar, invoice_id varchar, stops_at varchar);
+insert into marts.quote_to_cash_trace values
+    ('contract_line:L1', 'C1', null, null, 'subscription'),
+    ('contract_line:L2', 'C2', null, null, 'subscription'),
+    ('contract_line:L3', 'C2', 'S9', null, 'invoice'),
+    ('invoice:I1', 'K1', 'S1', 'I1', 'cash'),
+    ('invoice:I2', 'K1', 'S1', 'I2', 'complete');
 """
 
 
@@ -366,3 +377,13 @@ def test_cli_missing_duckdb_is_usage_error(truth_dir, tmp_path, capsys):
     code = evaluate_cli.main(["--truth", str(truth_dir), "--duckdb", str(tmp_path / "nope.duckdb")])
     assert code == 2
     assert "DuckDB file not found" in capsys.readouterr().err
+
+
+def test_trace_agrees_only_when_every_row_of_the_record_stops_at_its_stage(results):
+    part = results["trace"]
+    assert part["note"] is None
+    assert part["metrics"]["records"] == 3 and part["metrics"]["agree"] == 1
+    assert part["score"] == pytest.approx(1 / 3)
+    by_type = part["metrics"]["by_type"]
+    assert by_type["contract_not_billed"] == {"agree": 1, "records": 2, "share": 0.5}
+    assert by_type["invoice_not_posted"] == {"agree": 0, "records": 1, "share": 0.0}

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.spark
 
 CONFORMED_MARTS = ["customer_xref", "dim_customers", "contract_subscription_matches", "invoice_matches",
                    "payment_applications", "receipt_balances", "reconciliation_exceptions",
-                   "reconciliation_summary", "arr_by_customer_month", "arr_movements", "arr_bridge"]
+                   "reconciliation_summary", "arr_by_customer_month", "arr_movements", "arr_bridge",
+                   "review_decisions", "quote_to_cash_trace", "close_metrics_monthly"]
 # the record-level rows behind the ARR bridge: each pair's and document's explanation
 BRIDGE_RECORDS = ["intermediate.int_arr__crm_billing_gaps", "intermediate.int_arr__billing_erp_gaps"]
 
@@ -94,7 +95,8 @@ def test_spark_and_duckdb_hold_the_same_rows(both_targets, relation):
     if relation == "marts.quarantine_rows":
         assert len(duck_rows) >= 10
     if relation in ("marts.reconciliation_exceptions", "marts.arr_by_customer_month", "marts.arr_movements",
-                    "marts.arr_bridge", *BRIDGE_RECORDS):
+                    "marts.arr_bridge", "marts.quote_to_cash_trace", "marts.close_metrics_monthly",
+                    *BRIDGE_RECORDS):
         assert len(duck_rows) >= 10
     if relation == "marts.payment_applications":
         # lettering alone would not compare the rules: the set must hold proposals
