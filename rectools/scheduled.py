@@ -258,7 +258,7 @@ def read_results(options: RunOptions, report: RunReport) -> None:
             report.figures = {
                 "revenue_at_risk_reporting": _number(metrics.get("amount_at_risk_reporting")),
                 "unapplied_cash_reporting": _number(metrics.get("unapplied_cash_reporting")),
-                "quarantined_rows": _number(metrics.get("quarantined_rows")),
+                "quarantined_rows": None if metrics.get("quarantined_rows") is None else int(metrics["quarantined_rows"]),
             }
         if "marts.review_decisions" in tables:
             report.decisions = _decisions(con)
