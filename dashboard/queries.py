@@ -148,7 +148,133 @@ order by decided_at desc nulls last, decision_id
 """
 
 # marts added by issue #9: a warehouse built before them still shows the rest
-OPTIONAL_MARTS = ("exception_history", "review_decisions")
+OPTIONAL_MARTS = ("exception_history", "review_decisions", "quote_to_cash_trace", "close_metrics_monthly")
+
+# ---- issue #10: the quote-to-cash trace and the month-end close metrics
+
+# the stages of a chain in order (marts.quote_to_cash_trace): the mart's date column of
+# each, and the mart's latency column that ends at it with the stage that latency starts
+# from (revenue is counted from the ERP posting, as the mart does, not from the cash)
+TRACE_STAGES = [
+    ("opportunity", "opportunity_close_date", None, None),
+    ("contract", "contract_start_date", "close_to_contract_start_days", "opportunity"),
+    ("subscription", "subscription_start_date", "contract_start_to_subscription_start_days", "contract"),
+    ("invoice", "invoice_issue_date", "subscription_start_to_issue_days", "subscription"),
+    ("erp_posting", "erp_posting_date", "issue_to_posting_days", "invoice"),
+    ("cash", "cash_value_date", "posting_to_cash_days", "erp_posting"),
+    ("revenue_recognition", "revenue_recognised_date", "posting_to_revenue_days", "erp_posting"),
+]
+STOPS_ORDER = [stage for stage, *_ in TRACE_STAGES] + ["complete"]
+
+# the ids a person may paste: single-id columns and comma lists of ids
+TRACE_ID_COLUMNS = ("opportunity_id", "crm_contract_id", "subscription_id", "invoice_id", "invoice_number")
+TRACE_ID_LISTS = ("crm_contract_line_ids", "erp_document_ids", "receipt_ids", "open_exception_ids")
+TRACE_LIMIT = 50  # chains listed for one search (an opportunity can have many invoices)
+
+# chains per stop stage and where they start: counts of mart rows
+TRACE_STOPS_SQL = """
+select stops_at, chain_starts_at, count(*) as chains
+from marts.quote_to_cash_trace
+group by stops_at, chain_starts_at
+"""
+
+# every chain one id belongs to, matched case-blind on the id columns and inside the
+# comma lists (split, so RCP-1 does not match RCP-10); the first TRACE_LIMIT chains,
+# those stopped earliest first, and how many matched in all
+TRACE_SEARCH_SQL = """
+select *, count(*) over () as matched_chains
+from marts.quote_to_cash_trace
+where {columns}
+   or {lists}
+order by
+    case stops_at {stop_order} end,
+    invoice_issue_date desc nulls last,
+    trace_id
+limit {limit}
+""".format(
+    columns="\n   or ".join(f"lower({c}) = lower($id)" for c in TRACE_ID_COLUMNS),
+    lists="\n   or ".join(f"list_contains(string_split(lower(replace({c}, ' ', '')), ','), lower($id))"
+                         for c in TRACE_ID_LISTS),
+    stop_order=" ".join(f"when '{s}' then {i}" for i, s in enumerate(STOPS_ORDER)),
+    limit=TRACE_LIMIT,
+)
+
+# the open exceptions of the chains found, by exception id (reconciliation_exceptions:
+# explanation and recommended action); an id the exceptions mart lacks still shows
+TRACE_EXCEPTIONS_SQL = """
+with chain_exceptions as (
+    select trace_id, trim(unnest(string_split(open_exception_ids, ','))) as exception_id
+    from marts.quote_to_cash_trace
+    where list_contains(cast($trace_ids as varchar[]), trace_id) and open_exception_ids is not null
+)
+select
+    chain_exceptions.trace_id,
+    chain_exceptions.exception_id,
+    e.exception_type,
+    e.severity,
+    e.review_status,
+    e.source_system,
+    e.source_entity,
+    e.source_record_id,
+    cast(e.amount_reporting as double) as amount_reporting,
+    e.age_days,
+    e.explanation,
+    e.recommended_action
+from chain_exceptions
+left join marts.reconciliation_exceptions as e
+    on chain_exceptions.exception_id = e.exception_id
+order by chain_exceptions.trace_id, chain_exceptions.exception_id
+"""
+
+# the mart's rows as they are, latest month first
+CLOSE_METRICS_SQL = """
+select
+    month,
+    billing_entity,
+    invoices_issued,
+    cast(issue_to_posting_days_median as double) as issue_to_posting_days_median,
+    cast(issue_to_posting_days_p90 as double) as issue_to_posting_days_p90,
+    cast(signed_to_first_invoice_days_median as double) as signed_to_first_invoice_days_median,
+    cast(open_receivable_reporting as double) as open_receivable_reporting,
+    cast(billed_trailing_90_days_reporting as double) as billed_trailing_90_days_reporting,
+    cast(dso_days as double) as dso_days,
+    cast(posted_share as double) as posted_share,
+    cast(touchless_share as double) as touchless_share,
+    items_sent_to_review,
+    exceptions_raised,
+    cast(exceptions_per_1000_invoices as double) as exceptions_per_1000_invoices,
+    cast(revenue_at_risk_reporting as double) as revenue_at_risk_reporting,
+    cast(unapplied_cash_reporting as double) as unapplied_cash_reporting
+from marts.close_metrics_monthly
+order by month desc, billing_entity
+"""
+
+
+@dataclass(frozen=True)
+class CloseFigure:
+    """One column of close_metrics_monthly as the latest-month table writes it."""
+
+    column: str  # close_metrics_monthly column
+    label: str  # the row label on the page (the tests find figures by it)
+    kind: str  # count, days, money, rate, ratio (format_headline)
+
+
+CLOSE_FIGURES = [
+    CloseFigure("invoices_issued", "Invoices issued", "count"),
+    CloseFigure("issue_to_posting_days_median", "Issue to posting, median (days)", "days"),
+    CloseFigure("issue_to_posting_days_p90", "Issue to posting, p90 (days)", "days"),
+    CloseFigure("signed_to_first_invoice_days_median", "Signed to first invoice, median (days)", "days"),
+    CloseFigure("open_receivable_reporting", "Open receivable", "money"),
+    CloseFigure("billed_trailing_90_days_reporting", "Billed, trailing 90 days", "money"),
+    CloseFigure("dso_days", "DSO (days)", "days"),
+    CloseFigure("posted_share", "Posted share", "rate"),
+    CloseFigure("touchless_share", "Touchless share", "rate"),
+    CloseFigure("items_sent_to_review", "Items sent to review", "count"),
+    CloseFigure("exceptions_raised", "Exceptions raised", "count"),
+    CloseFigure("exceptions_per_1000_invoices", "Exceptions per 1,000 invoices", "ratio"),
+    CloseFigure("revenue_at_risk_reporting", "Revenue at risk", "money"),
+    CloseFigure("unapplied_cash_reporting", "Unapplied cash", "money"),
+]
 
 
 def warehouse_path(argv: list[str] | None = None) -> Path:
@@ -185,9 +311,57 @@ def read_marts(path: Path) -> dict[str, object]:
             "arr_bridge": con.execute(ARR_BRIDGE_SQL).df(),
             "unapplied_receipts": con.execute(UNAPPLIED_RECEIPTS_SQL).df(),
             "unapplied_by_entity": con.execute(UNAPPLIED_BY_ENTITY_SQL).df(),
+            # issue #10's marts: None in a warehouse built before them
+            "trace_stops": con.execute(TRACE_STOPS_SQL).df() if "quote_to_cash_trace" in present else None,
+            "close_metrics": con.execute(CLOSE_METRICS_SQL).df() if "close_metrics_monthly" in present else None,
         }
     finally:
         con.close()
+
+
+def search_trace(path: Path, text: str) -> dict[str, pd.DataFrame | int]:
+    """The chains one id belongs to (at most TRACE_LIMIT) with their open exceptions,
+    read on demand in a short read-only connection like read_marts."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        chains = con.execute(TRACE_SEARCH_SQL, {"id": text.strip()}).df()
+        matched = int(chains["matched_chains"].iloc[0]) if len(chains) else 0
+        chains = chains.drop(columns="matched_chains")
+        exceptions = con.execute(TRACE_EXCEPTIONS_SQL, {"trace_ids": list(chains["trace_id"])}).df()
+        return {"chains": chains, "exceptions": exceptions, "matched": matched}
+    finally:
+        con.close()
+
+
+def trace_stages(chain: pd.Series) -> pd.DataFrame:
+    """One chain (a row of quote_to_cash_trace) as its stages in order: the mart's
+    date and latency of each, whether the chain reached it (every stage from where the
+    chain starts up to the one it stops at), and where it stops. Nothing is
+    recomputed: the days are the mart's latency columns, named with the stage they
+    count from."""
+    stops, starts = chain["stops_at"], chain["chain_starts_at"]
+    stop_index = STOPS_ORDER.index(stops) if stops in STOPS_ORDER else len(STOPS_ORDER)
+    start_index = STOPS_ORDER.index(starts) if starts in STOPS_ORDER else 0
+    rows = []
+    for index, (stage, date_column, days_column, days_from) in enumerate(TRACE_STAGES):
+        days = chain[days_column] if days_column else None
+        if index < start_index:
+            status = "not part of this chain"
+        elif index < stop_index:
+            status = "reached"
+        elif index == stop_index:
+            status = "stops here"
+        else:
+            status = "not reached"
+        value = chain[date_column]
+        rows.append({
+            "stage": stage,
+            "date": None if value is None or pd.isna(value) else pd.Timestamp(value).date(),
+            "status": status,
+            "days": None if days is None or pd.isna(days) else int(days),
+            "days since": days_from if days is not None and not pd.isna(days) else None,
+        })
+    return pd.DataFrame(rows).astype({"days": "Int64"})
 
 
 def summary_rows(summary: dict[str, float], prefix: str) -> pd.Series:
@@ -210,7 +384,7 @@ def age_bucket(age_days: int | None) -> str:
 def format_headline(value: float | None, kind: str) -> str:
     """How a card shows a figure: money with thousands separators and cents, rates
     as percentages with two decimals (the mart keeps four)."""
-    if value is None:
+    if value is None or pd.isna(value):
         return "n/a"
     if kind == "count":
         return f"{value:,.0f}"
@@ -218,6 +392,8 @@ def format_headline(value: float | None, kind: str) -> str:
         return f"{value:,.2f}"
     if kind == "rate":
         return f"{value * 100:.2f}%"
+    if kind == "days":
+        return f"{value:,.1f}"
     return f"{value:,.2f}"
 
 
