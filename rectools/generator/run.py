@@ -14,6 +14,7 @@ import random
 import shutil
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 
 from tqdm import tqdm
@@ -126,12 +127,14 @@ def _simulate_shards(cfg: GeneratorConfig, workers: int, parts: Path, bar) -> li
     spawn = mp.get_context("spawn")
     counter = spawn.Value("q", 0)
     jobs = [(cfg, s, parts / f"{s:04d}") for s in range(shards)]
-    with spawn.Pool(min(workers, shards), _init_worker, (counter,)) as pool:
-        pending = pool.map_async(_worker, jobs, chunksize=1)
-        while not pending.ready():
-            pending.wait(0.5)
+    # a process pool that fails when a worker dies (multiprocessing.Pool would respawn it
+    # forever, e.g. when the parent's __main__ cannot be imported again in a child)
+    with ProcessPoolExecutor(min(workers, shards), mp_context=spawn, initializer=_init_worker,
+                             initargs=(counter,)) as pool:
+        pending = [pool.submit(_worker, job) for job in jobs]
+        while wait(pending, timeout=0.5).not_done:
             bar.update(counter.value - bar.n)
-        results = pending.get()
+        results = [future.result() for future in pending]
     bar.update(counter.value - bar.n)
     return results
 

@@ -225,6 +225,16 @@ def _assert_card(label: str, shown: str, summary: dict[str, float]) -> None:
 # --------------------------------------------------------------------------- fast: AppTest
 
 
+@pytest.fixture(autouse=True)
+def keep_the_main_module():
+    """Streamlit's script runner installs the page as sys.modules["__main__"] and leaves
+    it there; a later test that spawns processes (the sharded generator) would then have
+    every child re-run the page as its main module. Put the real one back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture()
 def app(warehouse, monkeypatch):
     from streamlit.testing.v1 import AppTest
