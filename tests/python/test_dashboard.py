@@ -483,7 +483,9 @@ def test_trace_tab_shows_the_chain(page, chain):
     box.press("Enter")
     panel.get_by_text(f"Chain {chain['trace_id']} stops at {chain['stops_at']}.").wait_for()
     for exception_id in chain["exceptions"]:
-        panel.get_by_text(exception_id).first.wait_for()
+        # the id is also in the grid's accessible table, which stays hidden behind its
+        # canvas: wait for a visible one (the exception's box)
+        panel.get_by_text(exception_id).filter(visible=True).first.wait_for()
     panel.get_by_test_id("stVegaLiteChart").first.wait_for()
     page.set_viewport_size({"width": 1400, "height": 1900})  # the chain, its stages and exceptions
     page.wait_for_timeout(1000)
