@@ -377,13 +377,7 @@ receipt_figures as (
         cast({{ dbt.date_trunc('month', 'receipt_balances.value_date') }} as date) as month, -- noqa: RF04
         receipt_balances.entity as billing_entity,
         sum(case when receipt_balances.review_amount > 0 then 1 else 0 end) as receipts_in_review,
-        sum(
-            case
-                when receipt_balances.unexplained_amount > {{ var('amount_tolerance') }}
-                    then receipt_balances.unexplained_amount * fx_rates.rate_to_reporting
-                else 0
-            end
-        ) as unapplied_cash_reporting
+        sum({{ unapplied_cash_reporting('receipt_balances', 'fx_rates') }}) as unapplied_cash_reporting
     from receipt_balances
     inner join fx_rates
         on cast({{ dbt.date_trunc('month', 'receipt_balances.value_date') }} as date) = fx_rates.month

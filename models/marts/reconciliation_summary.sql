@@ -171,13 +171,7 @@ receipts as (
         count(*) as receipt_count,
         sum(case when receipt_balances.unexplained_amount <= {{ var('amount_tolerance') }} then 1 else 0 end)
             as explained_count,
-        sum(
-            case
-                when receipt_balances.unexplained_amount > {{ var('amount_tolerance') }}
-                    then receipt_balances.unexplained_amount * fx_rates.rate_to_reporting
-                else 0
-            end
-        ) as unapplied_reporting
+        sum({{ unapplied_cash_reporting('receipt_balances', 'fx_rates') }}) as unapplied_reporting
     from receipt_balances
     left join fx_rates
         on receipt_balances.currency = fx_rates.currency
