@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -33,7 +32,7 @@ import duckdb
 import pytest
 
 from rectools.contract import PROJECT_ROOT
-from rectools.dbt import run_dbt
+from sample_warehouse import sample_warehouse
 
 APP = PROJECT_ROOT / "dashboard" / "app.py"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -78,21 +77,8 @@ CLOSE_ROWS = {
 
 # --------------------------------------------------------------------------- the warehouse
 
-
-def _has_marts(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return False
-    try:
-        found = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
-                            "and table_name in ('reconciliation_summary', 'reconciliation_exceptions', "
-                            "'arr_bridge', 'receipt_balances')").fetchone()[0]
-        return found == 4
-    finally:
-        con.close()
+# the built warehouse of scripts/test.sh is reused when it holds these
+DASHBOARD_MARTS = ("reconciliation_summary", "reconciliation_exceptions", "arr_bridge", "receipt_balances")
 
 
 @pytest.fixture(scope="session")
@@ -101,18 +87,7 @@ def warehouse(tmp_path_factory) -> Path:
     sample into $DBT_DUCKDB_PATH before pytest: reuse it; otherwise (pytest run on
     its own) build the sample here. The copy keeps the dashboard's read lock away
     from any other test writing that file."""
-    root = tmp_path_factory.mktemp("dashboard")
-    built = Path(os.environ.get("DBT_DUCKDB_PATH", "")) if os.environ.get("DBT_DUCKDB_PATH") else None
-    if built is not None and _has_marts(built):
-        copy = root / built.name  # same file name: DuckDB names the catalog after it
-        shutil.copyfile(built, copy)
-        return copy
-    db = root / "warehouse.duckdb"
-    result = run_dbt(["build", "--exclude", "test_type:data", "test_type:unit",
-                      "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-                     duckdb_path=db)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return db
+    return sample_warehouse(tmp_path_factory.mktemp("dashboard"), DASHBOARD_MARTS)
 
 
 @pytest.fixture(scope="session")

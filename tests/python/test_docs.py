@@ -6,15 +6,13 @@ checkers themselves are tested on tiny hand-made inputs, so they can be seen to 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from rectools.dbt import run_dbt
 from rectools.docs import EXPOSURE_CODE, exposure_drift, relations_read, undocumented, undocumented_in
+from sample_warehouse import sample_warehouse
 
 EXPOSURES = {"finance_dashboard", "lettering_export", "scheduled_run_report"}
 
@@ -119,20 +117,6 @@ def test_exposure_drift_names_both_directions(tmp_path):
 # --------------------------------------------------------------------------- the sample
 
 
-def _has_marts(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return False
-    try:
-        return con.execute("select count(*) from information_schema.tables "
-                           "where table_schema = 'marts' and table_name = 'reconciliation_summary'").fetchone()[0] == 1
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def docs_target(tmp_path_factory) -> Path:
     """`dbt docs generate` on the sample warehouse, into a private target folder.
@@ -140,15 +124,8 @@ def docs_target(tmp_path_factory) -> Path:
     is documented (docs generate runs the on-run-start hook, which writes); pytest run
     on its own builds the sample here first."""
     root = tmp_path_factory.mktemp("docs")
+    db = sample_warehouse(root, ("reconciliation_summary",))
     paths = ["--target-path", str(root / "target"), "--log-path", str(root / "logs")]
-    built = Path(os.environ["DBT_DUCKDB_PATH"]) if os.environ.get("DBT_DUCKDB_PATH") else None
-    if built is not None and _has_marts(built):
-        db = root / built.name  # same file name: DuckDB names the catalog after it
-        shutil.copyfile(built, db)
-    else:
-        db = root / "warehouse.duckdb"
-        result = run_dbt(["build", "--exclude", "test_type:data", "test_type:unit", *paths], duckdb_path=db)
-        assert result.returncode == 0, result.stdout[-4000:]
     result = run_dbt(["docs", "generate", *paths], duckdb_path=db)
     assert result.returncode == 0, result.stdout[-4000:]
     return root / "target"
