@@ -390,12 +390,15 @@ def test_page_loads_with_the_marts_headlines(page, marts):
     as_of = f"{int(marts['summary']['as_of_date']):08d}"
     page.get_by_text(f"As of {as_of[:4]}-{as_of[4:6]}-{as_of[6:]}").wait_for()
     assert page.get_by_test_id("stException").count() == 0
+    # Streamlit draws the page in several deltas: find each card by its label and let
+    # Playwright wait for it, rather than reading whatever cards exist at one instant
+    # (a snapshot taken mid-render once saw none of them in CI).
     shown = {}
-    for card in page.get_by_test_id("stMetric").all():
-        label = card.get_by_test_id("stMetricLabel").inner_text().strip()
-        if label in CARDS:
-            shown[label] = card.get_by_test_id("stMetricValue").inner_text().strip()
-    assert set(shown) == set(CARDS), shown
+    for label in CARDS:
+        card = page.get_by_test_id("stMetric").filter(
+            has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+        ).first
+        shown[label] = card.get_by_test_id("stMetricValue").inner_text().strip()
     for label, text in shown.items():
         _assert_card(label, text, marts["summary"])
     # the tables and charts load after the cards: wait for them before the picture
