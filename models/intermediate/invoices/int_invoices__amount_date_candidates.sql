@@ -39,52 +39,7 @@ typo_candidates as (
 
 ),
 
-matched_by_reference as (
-
-    select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id
-    from reference_candidates
-    where is_accepted
-    union all
-    select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id
-    from typo_candidates
-    where is_accepted
-
-),
-
-billing_pool as (
-
-    select billing_documents.*
-    from billing_documents
-    where billing_documents.is_issued
-        and billing_documents.customer_key is not null
-        and not exists (
-            select 1
-            from matched_by_reference
-            where matched_by_reference.billing_document_type = billing_documents.billing_document_type
-                and matched_by_reference.billing_document_id = billing_documents.billing_document_id
-        )
-
-),
-
-erp_pool as (
-
-    select erp_documents.*
-    from erp_documents
-    where erp_documents.is_posted
-        and erp_documents.customer_key is not null
-        and not exists (
-            select 1
-            from matched_by_reference
-            where matched_by_reference.erp_document_id = erp_documents.erp_document_id
-        )
-
-),
+{{ unknown_document_pools(['reference_candidates', 'typo_candidates'], accepted_only=true) }},
 
 same_customer_amount_and_date as (
 

@@ -27,6 +27,8 @@
     'typo_candidates',
     'amount_date_candidates',
     'duplicate_candidates',
+    'customer_date_candidates',
+    'other_customer_candidates',
 ] %}
 
 with
@@ -52,6 +54,18 @@ amount_date_candidates as (
 duplicate_candidates as (
 
     select * from {{ ref('int_invoices__duplicate_candidates') }}
+
+),
+
+customer_date_candidates as (
+
+    select * from {{ ref('int_invoices__customer_date_candidates') }}
+
+),
+
+other_customer_candidates as (
+
+    select * from {{ ref('int_invoices__other_customer_candidates') }}
 
 ),
 

@@ -11,6 +11,11 @@
 -- currency, and the customer group or an amount bucket, so the join stays bounded (a
 -- number's halves are not: the left half is the series and year, shared by a year of
 -- invoices). Competition is counted among these corroborated candidates.
+-- When candidates compete, the date settles it if it can: a customer's monthly
+-- invoices carry consecutive numbers, so one mistyped last digit fits a year of them,
+-- yet only one was issued within var('date_tolerance_days') of the ERP document's
+-- date. A pair dated so wins when it is the only dated candidate on both sides; the
+-- undated ones are rejected, and with no or several dated pairs nothing is linked.
 {{ config(materialized='table') }}
 
 with
@@ -157,17 +162,32 @@ one_edit_apart as (
 
 ),
 
-counted as (
+candidates as (
 
     select
         one_edit_apart.*,
-        count(*)
-            over (partition by one_edit_apart.billing_document_type, one_edit_apart.billing_document_id)
-            as billing_candidate_count,
-        count(*) over (partition by one_edit_apart.erp_document_id) as erp_candidate_count
+        abs(one_edit_apart.days_from_issue) <= {{ var('date_tolerance_days') }} as is_dated
     from one_edit_apart
     where one_edit_apart.edit_distance = 1
         and one_edit_apart.is_corroborated
+
+),
+
+counted as (
+
+    select
+        candidates.*,
+        count(*)
+            over (partition by candidates.billing_document_type, candidates.billing_document_id)
+            as billing_candidate_count,
+        count(*) over (partition by candidates.erp_document_id) as erp_candidate_count,
+        count(case when candidates.is_dated then 1 end)
+            over (partition by candidates.billing_document_type, candidates.billing_document_id)
+            as billing_dated_count,
+        count(case when candidates.is_dated then 1 end)
+            over (partition by candidates.erp_document_id)
+            as erp_dated_count
+    from candidates
 
 ),
 
@@ -175,7 +195,15 @@ decided as (
 
     select
         counted.*,
-        {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }} as decision
+        case
+            when counted.erp_candidate_count = 1 and counted.billing_candidate_count = 1
+                then 'accepted'
+            when counted.is_dated and counted.erp_dated_count = 1 and counted.billing_dated_count = 1
+                then 'accepted'
+            when not counted.is_dated and (counted.erp_dated_count = 1 or counted.billing_dated_count = 1)
+                then 'rejected: a competing candidate is dated within date_tolerance_days of issue'
+            else {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }}
+        end as decision
     from counted
 
 ),
