@@ -1,30 +1,79 @@
 """Reviewer decisions change the next run as documented, and none is lost (issue #9).
 
-The shipped sample is built twice into fresh DuckDB files: once with a decisions folder
-that holds no file (no decision: the run goes on), once with a decisions file holding
-every kind of decision, on subjects picked from the first build (not hard-coded ids), plus
-a superseded one, one that does not fit its subject, one whose subject does not exist and
-two rows that break the file's layout. The second build must show each decision's
-documented effect on the marts, and review_decisions must list every row of the file."""
+The shipped sample, plus one receipt with two readings in review (below), is built
+twice into fresh DuckDB files: once with a decisions folder that holds no file (no
+decision: the run goes on), once with a decisions file holding every kind of decision,
+on subjects picked from the first build (not hard-coded ids), plus a superseded one, one
+that does not fit its subject, one whose subject does not exist and two rows that break
+the file's layout. The second build must show each decision's documented effect on the
+marts, and review_decisions must list every row of the file."""
 from __future__ import annotations
 
 import csv
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from rectools.dbt import run_dbt
+from rectools.dbt import PROJECT_ROOT, run_dbt
+from sample_warehouse import sample_warehouse
+
+SAMPLE = PROJECT_ROOT / "sample" / "landing"
+TWO_READINGS_RECEIPT = "RCP-TEST-TWO-READINGS"
 
 BUILD = ["build", "--resource-type", "model", "--resource-type", "seed"]
 COLUMNS = ["decision_id", "decided_at", "reviewer", "subject_type", "subject_id", "related_subject_id",
            "decision", "comment"]
 
 
-def _build(root, name, decisions_dir):
+def _landing_with_a_receipt_in_review(root: Path) -> Path:
+    """The sample plus one receipt whose bank reference names two open documents of one
+    payer worth more than the receipt: which one it pays is a reviewer's call, so it has
+    two readings in review (the sample alone has none to accept). The documents are read
+    from a build of the sample (the one scripts/test.sh made, when there is one)."""
+    (root / "sample_build").mkdir()
+    built = sample_warehouse(root / "sample_build", ("payment_applications",))
+    with duckdb.connect(str(built), read_only=True) as con:
+        documents = con.execute("""
+            with payers as (
+                select customer_key, entity, currency
+                from intermediate.int_receipts__available_documents
+                group by customer_key, entity, currency
+                having count(*) >= 2
+                order by customer_key, entity, currency
+                limit 1
+            )
+            select open_items.erp_document_number, open_items.erp_customer_id, open_items.entity,
+                   open_items.currency, open_items.open_amount
+            from intermediate.int_receipts__available_documents as available
+            inner join payers using (customer_key, entity, currency)
+            inner join intermediate.int_receipts__open_items as open_items using (erp_document_id)
+            order by open_items.erp_document_number
+            limit 2""").fetchall()
+        value_date = con.execute("select max(value_date) from staging.stg_erp__cash_receipts").fetchone()[0]
+    assert len(documents) == 2, "the sample has no payer with two open documents"
+    landing = root / "landing"
+    shutil.copytree(SAMPLE, landing)
+    receipts = landing / "erp" / "cash_receipts.csv"
+    with receipts.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    (first, customer, entity, currency, amount), (second, *_) = documents
+    with receipts.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, header, lineterminator="\n").writerow({
+            "receipt_id": TWO_READINGS_RECEIPT, "entity": entity, "bank_account": f"{entity}-OPERATING",
+            "value_date": value_date.isoformat(), "amount": f"{amount / 2:.2f}", "currency": currency,
+            "payer_name": "", "bank_reference": f"{first} {second}", "erp_customer_id": customer,
+            "created_at": f"{value_date.isoformat()}T09:00:00Z"})
+    return landing
+
+
+def _build(root, name, landing, decisions_dir):
     path = root / f"{name}.duckdb"
     result = run_dbt([*BUILD, "--target-path", str(root / f"target_{name}"), "--log-path", str(root / "logs")],
-                     dbt_vars={"decisions_dir": str(decisions_dir)}, duckdb_path=path)
+                     dbt_vars={"landing_dir": str(landing), "decisions_dir": str(decisions_dir)},
+                     duckdb_path=path)
     assert result.returncode == 0, result.stdout[-4000:]
     return path, result.stdout
 
@@ -40,7 +89,7 @@ def _pick_subjects(con):
           and receipt_id in (select receipt_id from marts.payment_applications
                              where status = 'proposed_review' group by receipt_id having count(*) = 2)
         order by receipt_id, erp_document_id limit 2""").fetchall()
-    assert accepted[0] == sibling[0], "the sample has no receipt with exactly two readings in review"
+    assert accepted[0] == sibling[0] == TWO_READINGS_RECEIPT, "the receipt added has not two readings in review"
     rejected = con.execute("""
         select receipt_id, erp_document_id, applied_amount from marts.payment_applications
         where status = 'proposed_auto' order by receipt_id, erp_document_id limit 1""").fetchone()
@@ -86,11 +135,12 @@ def _write_decisions(folder, picked):
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("decisions")
     (root / "none").mkdir()
-    before_path, before_log = _build(root, "before", root / "none")
+    landing = _landing_with_a_receipt_in_review(root)
+    before_path, before_log = _build(root, "before", landing, root / "none")
     with duckdb.connect(str(before_path), read_only=True) as con:
         picked = _pick_subjects(con)
     rows = _write_decisions(root / "with", picked)
-    after_path, _ = _build(root, "after", root / "with")
+    after_path, _ = _build(root, "after", landing, root / "with")
     con = duckdb.connect()
     con.execute(f"attach '{before_path}' as before (read_only)")
     con.execute(f"attach '{after_path}' as after (read_only)")

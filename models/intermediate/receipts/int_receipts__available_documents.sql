@@ -1,6 +1,8 @@
 -- Open documents the amount rules may pay: open, of a known customer group, and not
 -- already claimed by a reference or the billing tool's record (whatever the status of
--- that claim: a document a reviewer must look at is not offered to a guess).
+-- that claim: a document a reviewer must look at is not offered to a guess). A repeat
+-- posting of an invoice is not offered either: it is to be cancelled, and with it
+-- every recurring amount would find two documents and go to review.
 {{ config(materialized='table') }}
 
 with
@@ -46,6 +48,7 @@ final as (
         on open_items.erp_document_id = claimed.erp_document_id
     where open_items.is_open
         and open_items.customer_key is not null
+        and not open_items.is_repeat_posting
         and claimed.erp_document_id is null
 
 )

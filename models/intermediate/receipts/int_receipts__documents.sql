@@ -3,7 +3,10 @@
 -- tied to its invoice through billing (credit note -> credited invoice -> the ERP
 -- document of that invoice), because the ERP itself does not say which invoice a
 -- memo reduces. Cancelled documents are kept, flagged: lettering to them is not
--- trusted and no proposal may pay them.
+-- trusted and no proposal may pay them. An invoice posted twice (duplicate_posting)
+-- keeps its first live posting, by document date then id; the later ones are flagged
+-- `is_repeat_posting`: the recommended action cancels them, so cash is not proposed
+-- for them while the first posting is there to take it.
 {{ config(materialized='table') }}
 
 with
@@ -93,7 +96,16 @@ final as (
         cast(
             erp_documents.gross_amount - coalesce(credits_per_document.credited_amount, 0)
             as {{ type_money() }}
-        ) as amount_due
+        ) as amount_due,
+        coalesce(
+            erp_documents.is_posted
+            and billing_invoice_of_document.billing_invoice_id is not null
+            and row_number() over (
+                partition by billing_invoice_of_document.billing_invoice_id, erp_documents.is_posted
+                order by erp_documents.document_date, erp_documents.erp_document_id
+            ) > 1,
+            false
+        ) as is_repeat_posting
     from erp_documents
     left join billing_invoice_of_document
         on erp_documents.erp_document_id = billing_invoice_of_document.erp_document_id

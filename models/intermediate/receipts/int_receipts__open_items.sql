@@ -42,6 +42,7 @@ final as (
         documents.billing_invoice_number,
         documents.external_reference,
         documents.amount_due,
+        documents.is_repeat_posting,
         cast(coalesce(lettered_per_document.lettered_amount, 0) as {{ type_money() }}) as lettered_amount,
         cast(
             documents.amount_due - coalesce(lettered_per_document.lettered_amount, 0)

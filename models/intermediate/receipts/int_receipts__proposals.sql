@@ -1,6 +1,6 @@
 -- Every application the engine proposes, one row per (receipt, document), from the
 -- rule that explained the receipt (each receipt is explained by one rule at most:
--- reference, billing_payment, exact_amount / grouped, split). Two last checks across
+-- reference, billing_payment, exact_amount / grouped, split, remainder). Two last checks across
 -- receipts, since each rule looks at one receipt at a time:
 --   a document whose sure proposals together exceed its open amount is claimed twice
 --   (two receipts for one invoice that only needed one): all of them go to review,
@@ -34,6 +34,12 @@ split_proposals as (
 
 ),
 
+remainder_proposals as (
+
+    select * from {{ ref('int_receipts__remainder_proposals') }}
+
+),
+
 open_items as (
 
     select * from {{ ref('int_receipts__open_items') }}
@@ -55,6 +61,8 @@ all_proposals as (
     select * from amount_proposals
     union all
     select * from split_proposals
+    union all
+    select * from remainder_proposals
 
 ),
 

@@ -8,6 +8,9 @@
 --   several, named whole    the receipt pays them all when it covers them; when it
 --                           does not, which ones it pays is a human's call (review)
 --   several fragments       review: a fragment is a hint, several are a guess
+-- Two postings of one invoice (duplicate_posting) named by one reference are one
+-- invoice to pay: the receipt pays the first posting, by document date then id, since
+-- the recommended action cancels the later ones (int_receipts__documents).
 {{ config(materialized='table') }}
 
 {%- set tolerance = var('amount_tolerance') %}
@@ -20,19 +23,40 @@ hits as (
 
 ),
 
-open_hits as (
+ranked_postings as (
 
     select
         hits.*,
-        count(*) over (partition by hits.receipt_id) as open_document_count,
-        sum(hits.open_amount) over (partition by hits.receipt_id) as open_total,
-        coalesce(sum(hits.open_amount) over (
-            partition by hits.receipt_id
+        row_number() over (
+            partition by hits.receipt_id, hits.billing_invoice_id
             order by hits.document_date, hits.erp_document_id
-            rows between unbounded preceding and 1 preceding
-        ), 0) as open_before
+        ) as posting_rank
     from hits
     where hits.is_open
+
+),
+
+first_postings as (
+
+    select *
+    from ranked_postings
+    where billing_invoice_id is null
+        or posting_rank = 1
+
+),
+
+open_hits as (
+
+    select
+        first_postings.*,
+        count(*) over (partition by first_postings.receipt_id) as open_document_count,
+        sum(first_postings.open_amount) over (partition by first_postings.receipt_id) as open_total,
+        coalesce(sum(first_postings.open_amount) over (
+            partition by first_postings.receipt_id
+            order by first_postings.document_date, first_postings.erp_document_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as open_before
+    from first_postings
 
 ),
 
