@@ -87,45 +87,6 @@ within_tolerances as (
 
 ),
 
-counted as (
-
-    select
-        within_tolerances.*,
-        count(*)
-            over (partition by within_tolerances.billing_document_type, within_tolerances.billing_document_id)
-            as billing_candidate_count,
-        count(*) over (partition by within_tolerances.erp_document_id) as erp_candidate_count
-    from within_tolerances
-
-),
-
-decided as (
-
-    select
-        counted.*,
-        {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }} as decision
-    from counted
-
-),
-
-final as (
-
-    select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id,
-        'customer_date' as match_method,
-        6 as rule_rank,
-        cast(0.60 as decimal(3, 2)) as match_confidence,
-        cast(null as {{ dbt.type_int() }}) as edit_distance,
-        amount_difference,
-        days_from_issue,
-        billing_candidate_count,
-        erp_candidate_count,
-        decision,
-        decision = 'accepted' as is_accepted
-    from decided
-
-)
+{{ one_to_one_rule_result('within_tolerances', 'customer_date', 6, 0.60) }}
 
 select * from final

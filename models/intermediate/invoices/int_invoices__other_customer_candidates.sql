@@ -149,56 +149,23 @@ same_amount_billing_documents as (
 
 ),
 
-counted as (
+distinctive_pairs as (
 
     select
         within_tolerances.*,
-        same_amount_billing_documents.same_amount_count,
-        count(*)
-            over (partition by within_tolerances.billing_document_type, within_tolerances.billing_document_id)
-            as billing_candidate_count,
-        count(*) over (partition by within_tolerances.erp_document_id) as erp_candidate_count
+        same_amount_billing_documents.same_amount_count
     from within_tolerances
     inner join same_amount_billing_documents
         on within_tolerances.erp_document_id = same_amount_billing_documents.erp_document_id
 
 ),
 
-decided as (
-
-    select
-        counted.*,
-        case
-            when counted.same_amount_count > 1
-                then {{ dbt.concat([
-                    "'rejected: '",
-                    'cast(counted.same_amount_count as ' ~ dbt.type_string() ~ ')',
-                    "' billing documents of that amount and week'",
-                ]) }}
-            else {{ one_to_one_decision('erp_candidate_count', 'billing_candidate_count') }}
-        end as decision
-    from counted
-
-),
-
-final as (
-
-    select
-        billing_document_type,
-        billing_document_id,
-        erp_document_id,
-        'other_customer' as match_method,
-        7 as rule_rank,
-        cast(0.55 as decimal(3, 2)) as match_confidence,
-        cast(null as {{ dbt.type_int() }}) as edit_distance,
-        amount_difference,
-        days_from_issue,
-        billing_candidate_count,
-        erp_candidate_count,
-        decision,
-        decision = 'accepted' as is_accepted
-    from decided
-
-)
+{% set not_distinctive = dbt.concat([
+    "'rejected: '",
+    'cast(counted.same_amount_count as ' ~ dbt.type_string() ~ ')',
+    "' billing documents of that amount and week'",
+]) -%}
+{{ one_to_one_rule_result('distinctive_pairs', 'other_customer', 7, 0.55,
+    rejections=[['counted.same_amount_count > 1', not_distinctive]]) }}
 
 select * from final
