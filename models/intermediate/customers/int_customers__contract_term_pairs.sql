@@ -318,6 +318,7 @@ subscription_values as (
         subscriptions.currency,
         subscriptions.start_date,
         {{ periods_per_year('subscriptions.billing_interval') }} as periods_per_year,
+        sum(subscription_items.quantity) as quantity,
         sum(
             subscription_items.quantity * subscription_items.unit_amount
             * {{ periods_per_year('subscriptions.billing_interval') }}
@@ -371,7 +372,10 @@ keyed_subscription_values as (
 
 agreeing_terms as (
     -- a contract and a subscription that bill the same thing: same entity and currency,
-    -- start within date_tolerance_days, annual value within amount_tolerance a period
+    -- start within date_tolerance_days, annual value within amount_tolerance a period and
+    -- a unit: the tolerance is on a unit price (a yearly price billed monthly is rounded
+    -- to the cent per unit), so on a value of n units the rounding is n times that (89
+    -- units of 831.25 a year billed at 69.27 a month differ by 0.89 a year, all rounding)
     select
         pair_contracts.account_record_id,
         pair_contracts.customer_record_id,
@@ -385,6 +389,7 @@ agreeing_terms as (
         <= {{ date_tolerance_days }}
         and abs(pair_contracts.annual_value - keyed_subscription_values.annual_value)
         <= {{ amount_tolerance }} * keyed_subscription_values.periods_per_year
+        * greatest(keyed_subscription_values.quantity, 1)
     group by
         pair_contracts.account_record_id,
         pair_contracts.customer_record_id
