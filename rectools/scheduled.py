@@ -195,6 +195,10 @@ def _dbt_error(output: str, lines: int = 25) -> str:
 # --- 2. Great Expectations ----------------------------------------------------------
 
 def great_expectations(options: RunOptions, report: RunReport) -> bool:
+    # In a process of its own, not rectools.ge_checks.run_checks in this one: GE's DuckDB
+    # connection, opened with another configuration, outlives the checks (even after its
+    # engine is disposed), and the lettering export's read-only connect to the same file
+    # then fails in this process ("different configuration than existing connections").
     command = [sys.executable, str(PROJECT_ROOT / "scripts" / "run_ge.py"), "--duckdb", str(options.duckdb_path)]
     if options.ge_docs_dir is not None:
         command += ["--docs-dir", str(options.ge_docs_dir)]

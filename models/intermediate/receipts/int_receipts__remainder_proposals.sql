@@ -111,27 +111,16 @@ remainder_matches as (
         remainders.erp_document_id,
         remainders.billing_invoice_id,
         remainders.remainder_amount,
-        count(*) over (partition by receipts_left.receipt_id) as receipt_explanation_count,
-        count(*) over (partition by remainders.erp_document_id) as document_explanation_count
+        greatest(
+            count(*) over (partition by receipts_left.receipt_id),
+            count(*) over (partition by remainders.erp_document_id)
+        ) as explanation_count
     from receipts_left
     inner join remainders
         on receipts_left.payer_customer_key = remainders.customer_key
             and receipts_left.entity = remainders.entity
             and receipts_left.currency = remainders.currency
             and receipts_left.residual_amount = remainders.remainder_amount
-
-),
-
-counted as (
-
-    select
-        remainder_matches.*,
-        case
-            when remainder_matches.receipt_explanation_count > remainder_matches.document_explanation_count
-                then remainder_matches.receipt_explanation_count
-            else remainder_matches.document_explanation_count
-        end as explanation_count
-    from remainder_matches
 
 ),
 
@@ -153,7 +142,7 @@ final as (
                 ]) }}
         end as review_reason,
         explanation_count as candidate_count
-    from counted
+    from remainder_matches
 
 )
 
