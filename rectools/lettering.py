@@ -19,6 +19,9 @@ from pathlib import Path
 
 import duckdb
 
+# where the scripts write the files unless told otherwise, relative to the project root
+DEFAULT_OUT_DIR = "exports/lettering"
+
 COLUMNS = (
     "entity", "receipt_id", "value_date", "erp_document_id", "erp_document_number", "erp_customer_id",
     "applied_amount", "currency", "match_method", "match_confidence", "decision_id",

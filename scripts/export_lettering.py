@@ -20,9 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rectools.contract import PROJECT_ROOT  # noqa: E402
-from rectools.lettering import ExportError, export_auto_applications  # noqa: E402
-
-DEFAULT_OUT_DIR = "exports/lettering"
+from rectools.lettering import DEFAULT_OUT_DIR, ExportError, export_auto_applications  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rectools.contract import PROJECT_ROOT  # noqa: E402
+from rectools.lettering import DEFAULT_OUT_DIR  # noqa: E402
 from rectools.scheduled import EXIT_USAGE, ConfigError, RunOptions, run, check_options  # noqa: E402
 
 
@@ -67,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="DuckDB warehouse, kept from run to run for the exception history "
                              "(default: $DBT_DUCKDB_PATH or ./warehouse.duckdb)")
     parser.add_argument("--report-dir", default="reports", help="where run_<as_of>.md/.json go (default: reports)")
-    parser.add_argument("--exports-dir", default="exports/lettering",
-                        help="folder of the per-entity lettering CSV files (default: exports/lettering)")
+    parser.add_argument("--exports-dir", default=DEFAULT_OUT_DIR,
+                        help=f"folder of the per-entity lettering CSV files (default: {DEFAULT_OUT_DIR})")
     parser.add_argument("--ge-docs-dir", help="GE data docs folder (default: run_ge.py's, ge_data_docs)")
     parser.add_argument("--target-path", default=os.environ.get("DBT_TARGET_PATH", "target"),
                         help="dbt target path (default: $DBT_TARGET_PATH or target)")

@@ -14,13 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 
 from rectools.contract import PROJECT_ROOT  # noqa: E402
+from rectools.lettering import DEFAULT_OUT_DIR  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duckdb", default=os.environ.get("DBT_DUCKDB_PATH", "warehouse.duckdb"))
-    parser.add_argument("--exports-dir", default="exports/lettering",
-                        help="folder of the lettering export's per-entity CSV files (default: exports/lettering)")
+    parser.add_argument("--exports-dir", default=DEFAULT_OUT_DIR,
+                        help=f"folder of the lettering export's per-entity CSV files (default: {DEFAULT_OUT_DIR})")
     args = parser.parse_args()
     path = Path(args.duckdb)
     if not path.is_absolute():
